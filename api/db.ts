@@ -1,0 +1,44 @@
+import { type Generated, Kysely } from "kysely";
+import { D1Dialect } from "kysely-d1";
+
+/**
+ * Tables the app reads through Kysely. Better Auth owns and writes `user` and `account`
+ * (migrations/0001); the app only reads them.
+ */
+export interface Database {
+	user: {
+		id: string;
+		name: string;
+		email: string;
+		emailVerified: number;
+		image: string | null;
+		isAnonymous: number | null;
+		createdAt: string;
+		updatedAt: string;
+	};
+	account: {
+		id: string;
+		accountId: string;
+		providerId: string;
+		userId: string;
+		createdAt: string;
+		updatedAt: string;
+	};
+	rateLimit: {
+		id: Generated<string>;
+		key: string;
+		count: number;
+		lastRequest: number;
+	};
+}
+
+const instances = new WeakMap<D1Database, Kysely<Database>>();
+
+export function getDb(d1: D1Database): Kysely<Database> {
+	let db = instances.get(d1);
+	if (!db) {
+		db = new Kysely<Database>({ dialect: new D1Dialect({ database: d1 }) });
+		instances.set(d1, db);
+	}
+	return db;
+}

@@ -1,0 +1,27 @@
+import { Hono } from "hono";
+import { getDb } from "../db";
+import type { AppEnv } from "../env";
+import { requireSession } from "../middleware/session";
+import type { MeResponse } from "../protocol/http-api";
+
+export const meRoutes = new Hono<AppEnv>().use(requireSession).get("/", async (c) => {
+	const user = c.var.user;
+	if (!user) throw new Error("requireSession let an anonymous request through");
+	const accounts = await getDb(c.env.DB)
+		.selectFrom("account")
+		.select("providerId")
+		.where("userId", "=", user.id)
+		.execute();
+	const isGuest = user.isAnonymous === true;
+	return c.json({
+		user: {
+			id: user.id,
+			name: user.name,
+			// Guests get a placeholder address from Better Auth; it means nothing to a person.
+			email: isGuest ? null : user.email,
+			image: user.image ?? null,
+			isGuest,
+		},
+		signInMethods: accounts.map((a) => a.providerId),
+	} satisfies MeResponse);
+});

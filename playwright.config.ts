@@ -1,0 +1,47 @@
+import { defineConfig, devices } from "@playwright/test";
+
+const PORT = Number(process.env.E2E_PORT ?? 5199);
+const STATE_DIR = ".wrangler/e2e-state";
+export const SERVER_LOG = "test-results/e2e-server.log";
+export const baseURL = `http://localhost:${PORT}`;
+
+export default defineConfig({
+	testDir: "tests/e2e",
+	outputDir: "test-results/e2e",
+	// Two cores: one browser at a time next to workerd keeps timings honest and tests stable.
+	workers: 1,
+	fullyParallel: false,
+	forbidOnly: Boolean(process.env.CI),
+	retries: 0,
+	timeout: 30_000,
+	expect: { timeout: 7_500 },
+	reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+	use: {
+		baseURL,
+		trace: "retain-on-failure",
+		screenshot: "only-on-failure",
+		launchOptions: {
+			// Debian's Chromium: Playwright's own browser download is not reachable from this machine.
+			executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+			args: [
+				"--no-sandbox",
+				"--disable-gpu",
+				"--disable-quic",
+				"--no-first-run",
+				"--disable-background-networking",
+				"--disable-component-update",
+				"--disable-sync",
+			],
+		},
+	},
+	projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+	webServer: {
+		// The production build in workerd (vite preview) on its own port and its own local state.
+		// Its output goes to a log file that failing tests attach (tests/e2e/fixtures.ts).
+		command: `mkdir -p test-results && (node scripts/prepare-local.mjs --fresh && vite build --logLevel warn && vite preview --port ${PORT} --strictPort) > ${SERVER_LOG} 2>&1`,
+		url: `${baseURL}/api/health`,
+		env: { PARLOR_STATE_DIR: STATE_DIR, CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+		reuseExistingServer: !process.env.CI,
+		timeout: 120_000,
+	},
+});

@@ -1,0 +1,61 @@
+import { useQueryClient } from "@tanstack/solid-query";
+import { createSignal, Show } from "solid-js";
+import { Button } from "../../components/ui/Button";
+import { authClient } from "./auth-client";
+import { EmailForm } from "./EmailForm";
+import { safeRedirect } from "./safe-redirect";
+import { sessionQueryKey } from "./session-queries";
+
+export function SignInPage(props: { redirect: string | undefined }) {
+	const queryClient = useQueryClient();
+	const [error, setError] = createSignal<string | null>(null);
+	const [busy, setBusy] = createSignal(false);
+
+	async function finish() {
+		await queryClient.invalidateQueries({ queryKey: sessionQueryKey });
+		// A full navigation drops any state that belonged to the previous user.
+		window.location.assign(safeRedirect(props.redirect, window.location.origin));
+	}
+
+	async function continueAsGuest() {
+		setBusy(true);
+		setError(null);
+		const result = await authClient.signIn.anonymous();
+		setBusy(false);
+		if (result.error) return setError(result.error.message ?? "Could not sign in as a guest.");
+		await finish();
+	}
+
+	return (
+		<main class="grid min-h-full place-items-center bg-zinc-50 px-4 py-10 dark:bg-zinc-950">
+			<div class="w-full max-w-sm">
+				<div class="mb-8 flex flex-col items-center text-center">
+					<img src="/favicon.svg" alt="" class="size-12" />
+					<h1 class="mt-4 text-2xl font-bold tracking-tight">Sign in to Parlor</h1>
+					<p class="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Real-time rooms for your team.</p>
+				</div>
+				<div class="rounded-2xl bg-white p-6 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
+					<Button class="w-full" variant="secondary" disabled={busy()} onClick={continueAsGuest}>
+						Continue as guest
+					</Button>
+					<div class="my-5 flex items-center gap-3 text-xs text-zinc-500 dark:text-zinc-400" aria-hidden="true">
+						<span class="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+						or use email
+						<span class="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
+					</div>
+					<EmailForm onSignedIn={finish} onError={setError} />
+					<Show when={error()}>
+						{(message) => (
+							<p
+								role="alert"
+								class="mt-4 rounded-lg bg-red-50 p-3 text-sm text-red-700 dark:bg-red-950 dark:text-red-300"
+							>
+								{message()}
+							</p>
+						)}
+					</Show>
+				</div>
+			</div>
+		</main>
+	);
+}

@@ -1,0 +1,17 @@
+import { queryOptions } from "@tanstack/solid-query";
+import * as v from "valibot";
+import { type MeResponse, MeResponseSchema } from "../../../api/protocol/http-api";
+
+export const sessionQueryKey = ["session"] as const;
+
+/** The signed-in user, or null when there is no session (401). */
+export const sessionQuery = queryOptions({
+	queryKey: sessionQueryKey,
+	queryFn: async (): Promise<MeResponse | null> => {
+		const res = await fetch("/api/me", { credentials: "same-origin" });
+		if (res.status === 401) return null;
+		if (!res.ok) throw new Error(`Could not load your session (HTTP ${res.status}).`);
+		return v.parse(MeResponseSchema, await res.json());
+	},
+	staleTime: 60_000,
+});

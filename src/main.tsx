@@ -1,0 +1,36 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/solid-query";
+import { createRouter, RouterProvider } from "@tanstack/solid-router";
+import { render } from "solid-js/web";
+import { routeTree } from "./routeTree.gen";
+import "./styles.css";
+
+const queryClient = new QueryClient({
+	defaultOptions: { queries: { staleTime: 30_000, retry: 1 } },
+});
+
+const router = createRouter({
+	routeTree,
+	context: { queryClient },
+	defaultPreload: "intent",
+	// Loaders read through TanStack Query, which owns caching; the router should always ask it.
+	defaultPreloadStaleTime: 0,
+	scrollRestoration: true,
+});
+
+declare module "@tanstack/solid-router" {
+	interface Register {
+		router: typeof router;
+	}
+}
+
+const root = document.getElementById("root");
+if (!root) throw new Error("index.html has no #root element");
+
+render(
+	() => (
+		<QueryClientProvider client={queryClient}>
+			<RouterProvider router={router} />
+		</QueryClientProvider>
+	),
+	root,
+);

@@ -1,0 +1,54 @@
+import { expect, test } from "./fixtures";
+
+test.describe("signing in", () => {
+	test("a visitor is sent to the sign-in page and can continue as a guest", async ({ page }) => {
+		await page.goto("/");
+		await expect(page).toHaveURL(/\/sign-in/);
+		await expect(page.getByRole("heading", { name: "Sign in to Parlor" })).toBeVisible();
+
+		await page.getByRole("button", { name: "Continue as guest" }).click();
+
+		const welcome = page.getByRole("heading", { name: /^Welcome, / });
+		await expect(welcome).toBeVisible();
+		const name = (await welcome.textContent())?.replace("Welcome, ", "") ?? "";
+		expect(name).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+ \d{1,2}$/);
+		await expect(page.getByText("You are signed in as a guest.")).toBeVisible();
+		await expect(page.getByTestId("current-user")).toHaveText(name);
+		await page.screenshot({ path: "readme_assets/screenshot-signed-in.png" });
+	});
+
+	test("a new user creates an email account, signs out, and signs back in", async ({ page }) => {
+		const email = `e2e-${Date.now()}@example.com`;
+		await page.goto("/sign-in");
+		await expect(page.getByRole("heading", { name: "Sign in to Parlor" })).toBeVisible();
+		await page.screenshot({ path: "readme_assets/screenshot-sign-in.png" });
+		await page.getByRole("button", { name: "Create an account" }).click();
+		await page.getByLabel("Name").fill("Ada Lovelace");
+		await page.getByLabel("Email").fill(email);
+		await page.getByLabel("Password").fill("analytical-engine");
+		await page.getByRole("button", { name: "Create account" }).click();
+
+		await expect(page.getByRole("heading", { name: "Welcome, Ada Lovelace" })).toBeVisible();
+		await expect(page.getByText(`You are signed in as ${email}.`)).toBeVisible();
+
+		await page.getByRole("button", { name: "Sign out" }).click();
+		await expect(page).toHaveURL(/\/sign-in/);
+		await page.goto("/");
+		await expect(page).toHaveURL(/\/sign-in/);
+
+		await page.getByLabel("Email").fill(email);
+		await page.getByLabel("Password").fill("analytical-engine");
+		await page.getByRole("button", { name: "Sign in with email" }).click();
+		await expect(page.getByRole("heading", { name: "Welcome, Ada Lovelace" })).toBeVisible();
+	});
+
+	test("a wrong password shows a clear error and no session", async ({ page }) => {
+		await page.goto("/sign-in");
+		await page.getByLabel("Email").fill("nobody@example.com");
+		await page.getByLabel("Password").fill("not-the-password");
+		await page.getByRole("button", { name: "Sign in with email" }).click();
+		await expect(page.getByRole("alert")).toContainText(/invalid email or password/i);
+		await page.goto("/");
+		await expect(page).toHaveURL(/\/sign-in/);
+	});
+});

@@ -1,0 +1,48 @@
+import { exports } from "cloudflare:workers";
+
+/** A cookie jar over the real worker, so tests sign in the way a browser does. */
+export class TestClient {
+	private cookies = new Map<string, string>();
+	private static ipCounter = 0;
+	// Better Auth rate-limits sign-in per IP; each test client looks like its own machine.
+	readonly ip = `10.0.${Math.floor(TestClient.ipCounter / 250)}.${(TestClient.ipCounter++ % 250) + 1}`;
+
+	constructor(readonly origin = "http://localhost:5173") {}
+
+	async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+		const headers = new Headers(init.headers);
+		headers.set("cf-connecting-ip", this.ip);
+		if (!headers.has("origin") && init.method && init.method !== "GET") headers.set("origin", this.origin);
+		const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+		if (cookie) headers.set("cookie", cookie);
+		const res = await exports.default.fetch(new Request(new URL(path, this.origin), { ...init, headers }));
+		for (const line of res.headers.getSetCookie()) {
+			const [pair = ""] = line.split(";");
+			const eq = pair.indexOf("=");
+			const name = pair.slice(0, eq);
+			const value = pair.slice(eq + 1);
+			if (/max-age=0/i.test(line) || value === "") this.cookies.delete(name);
+			else this.cookies.set(name, value);
+		}
+		return res;
+	}
+
+	postJson(path: string, body: unknown): Promise<Response> {
+		return this.fetch(path, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify(body),
+		});
+	}
+
+	async signInAsGuest(): Promise<{ id: string; name: string }> {
+		const res = await this.postJson("/api/auth/sign-in/anonymous", {});
+		if (!res.ok) throw new Error(`guest sign-in failed: ${res.status} ${await res.text()}`);
+		const body: { user: { id: string; name: string } } = await res.json();
+		return body.user;
+	}
+
+	hasCookie(name: string): boolean {
+		return this.cookies.has(name);
+	}
+}

@@ -1,0 +1,26 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const migrations = await readD1Migrations("./migrations");
+
+export default defineConfig({
+	plugins: [
+		cloudflareTest({
+			wrangler: { configPath: "./wrangler.jsonc" },
+			miniflare: {
+				// The pool also reads .dev.vars; pin every value a test depends on.
+				bindings: {
+					BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
+					BETTER_AUTH_URL: "",
+					MESSAGE_RETENTION_COUNT: "10000",
+					MESSAGE_RETENTION_DAYS: "30",
+					TEST_MIGRATIONS: migrations,
+				},
+			},
+		}),
+	],
+	test: {
+		include: ["api/**/*.test.ts", "tests/workers/**/*.test.ts"],
+		setupFiles: ["./tests/workers/apply-migrations.ts"],
+	},
+});
