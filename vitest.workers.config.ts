@@ -14,6 +14,9 @@ export default defineConfig({
 					BETTER_AUTH_URL: "",
 					MESSAGE_RETENTION_COUNT: "10000",
 					MESSAGE_RETENTION_DAYS: "30",
+					// A generous burst and almost no refill make the limit exact within a test.
+					MESSAGE_RATE_LIMIT_BURST: "60",
+					MESSAGE_RATE_LIMIT_PER_SECOND: "0.01",
 					TEST_MIGRATIONS: migrations,
 				},
 			},

@@ -8,5 +8,7 @@ export type AppEnv = {
 	Variables: {
 		user: SessionUser | null;
 		session: AuthSession["session"] | null;
+		/** Canonical room id, set by the roomIdParam middleware. */
+		roomId: string;
 	};
 };

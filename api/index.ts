@@ -2,9 +2,12 @@ import { Hono } from "hono";
 import { getAuth } from "../auth";
 import type { AppEnv } from "./env";
 import { jsonError } from "./http-errors";
+import { roomIdParam } from "./middleware/room-id";
 import { loadSession } from "./middleware/session";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
+import { roomMessagesRoutes } from "./routes/room-messages";
+import { roomSocketRoutes } from "./routes/room-socket";
 
 export { ChatRoomDurableObject } from "./chat-room/ChatRoomDurableObject";
 
@@ -13,7 +16,19 @@ const app = new Hono<AppEnv>().basePath("/api");
 // Better Auth owns everything under /api/auth (sign-in, callbacks, sessions, sign-out).
 app.on(["GET", "POST"], "/auth/*", (c) => getAuth(c.env).handler(c.req.raw));
 
-const routes = app.route("/health", healthRoutes).use("/me", loadSession).route("/me", meRoutes);
+app.use("/me", loadSession);
+app.use("/rooms/:room/*", roomIdParam, loadSession);
+app.use("/chat", roomIdParam, loadSession);
+app.use("/chat/*", roomIdParam, loadSession);
+
+app
+	.route("/health", healthRoutes)
+	.route("/me", meRoutes)
+	.route("/rooms/:room/messages", roomMessagesRoutes)
+	.route("/rooms/:room/socket", roomSocketRoutes)
+	// The first release's endpoints, kept as aliases for the default room.
+	.route("/chat/messages", roomMessagesRoutes)
+	.route("/chat", roomSocketRoutes);
 
 app.notFound((c) => jsonError(c, 404, "not_found", `No API route for ${c.req.method} ${c.req.path}`));
 app.onError((err, c) => {
@@ -21,5 +36,4 @@ app.onError((err, c) => {
 	return jsonError(c, 500, "internal", "Something went wrong on our side.");
 });
 
-export type AppType = typeof routes;
-export default app satisfies ExportedHandler<Env>;
+export default app;

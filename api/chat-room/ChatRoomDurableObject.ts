@@ -1,21 +1,194 @@
 import { DurableObject } from "cloudflare:workers";
+import type { HistoryPage } from "../protocol/http-api";
+import {
+	type ErrorFrame,
+	frameExceedsLimit,
+	MAX_FRAME_BYTES,
+	MAX_REPLAY,
+	PING_FRAME,
+	PONG_FRAME,
+	PROTOCOL_VERSION,
+	parseClientMessage,
+	type ServerMessage,
+} from "../protocol/room-protocol";
+import { MessageStore } from "./message-store";
+import { RateLimiter } from "./rate-limit";
+import { planResume } from "./resume";
+import { nextPruneAt, PRUNE_CONTINUE_MS, PRUNE_DELAY_MS, pruneBatch } from "./retention";
+import { type RoomConfig, readRoomConfig } from "./room-config";
+import { readRoomConnection } from "./room-handshake";
+import { AttachmentCache, type SocketAttachment } from "./socket-attachment";
 
-/** One chat room. Minimal for now: accepts hibernatable sockets and relays text to everyone. */
+function send(ws: WebSocket, frame: ServerMessage): void {
+	try {
+		ws.send(JSON.stringify(frame));
+	} catch {
+		// The peer is already gone; its close handler cleans up.
+	}
+}
+
+/**
+ * One chat room: hibernatable WebSockets in, ordered durable messages out. Everything between a
+ * frame arriving and its ack/broadcast leaving is synchronous, so the output gate releases them
+ * only once the SQLite write is durable.
+ */
 export class ChatRoomDurableObject extends DurableObject<Env> {
+	private readonly config: RoomConfig;
+	private readonly store: MessageStore;
+	private readonly limiter: RateLimiter;
+	private readonly attachments = new AttachmentCache();
+	/** When the prune alarm fires; undefined until read back after a wake-up. */
+	private alarmAt: number | null | undefined;
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		this.config = readRoomConfig(env);
+		this.store = new MessageStore(ctx.storage.sql);
+		this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitBurst, this.config.rateLimitPerSecond);
+		// The runtime answers pings itself; without this each keep-alive would wake the room.
+		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
+	}
+
 	async fetch(request: Request): Promise<Response> {
-		if (request.headers.get("Upgrade") !== "websocket") {
-			return new Response("Expected a WebSocket upgrade", { status: 426 });
-		}
+		const connection = readRoomConnection(request);
+		if (!connection) return new Response("Rooms are reached through the Worker.", { status: 400 });
+		if (request.headers.get("Upgrade") !== "websocket") return new Response("Expected a WebSocket", { status: 426 });
+
 		const { 0: client, 1: server } = new WebSocketPair();
-		this.ctx.acceptWebSocket(server);
+		// The user id tag lets the room find all of a user's sockets (e.g. to close them on sign-out).
+		this.ctx.acceptWebSocket(server, [connection.user.id]);
+		this.attachments.set(server, {
+			roomId: connection.roomId,
+			user: connection.user,
+			connectionId: crypto.randomUUID(),
+			sessionExpiresAt: connection.sessionExpiresAt,
+			ready: false,
+		});
 		return new Response(null, { status: 101, webSocket: client });
 	}
 
-	async webSocketMessage(_ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-		for (const peer of this.ctx.getWebSockets()) peer.send(message);
+	/** RPC from the Worker: one page of history, newest last. */
+	async getHistory(roomId: string, before: number | undefined, limit: number): Promise<HistoryPage> {
+		const { messages, hasMore } = this.store.page(before, limit);
+		return { roomId, messages, oldestSeq: this.store.oldestSeq(), latestSeq: this.store.latestSeq, hasMore };
 	}
 
-	async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-		ws.close(code, "closing");
+	async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+		const attachment = this.attachments.get(ws);
+		if (!attachment) return ws.close(1011, "Connection state lost; reconnect.");
+		if (Date.now() >= attachment.sessionExpiresAt) return ws.close(1008, "Session expired; sign in again.");
+
+		if (typeof raw !== "string") {
+			if (raw.byteLength > MAX_FRAME_BYTES) return ws.close(1009, "Frame too large.");
+			return send(ws, { type: "error", code: "bad_frame", message: "Binary frames are not supported." });
+		}
+		if (frameExceedsLimit(raw)) return ws.close(1009, "Frame too large.");
+
+		const parsed = parseClientMessage(raw);
+		if (!parsed.ok) return send(ws, parsed.error);
+		const frame = parsed.value;
+		switch (frame.type) {
+			case "hello":
+				return this.hello(ws, attachment, frame.since);
+			case "send":
+				return this.accept(ws, attachment, frame.clientId, frame.text);
+		}
+	}
+
+	async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+		// Complete the closing handshake; 1005/1006 are reserved and may not be sent back.
+		try {
+			ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+		} catch {
+			// Already closed.
+		}
+	}
+
+	async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+		console.warn("room socket error", error);
+		try {
+			ws.close(1011, "Socket error.");
+		} catch {
+			// Already closed.
+		}
+	}
+
+	async alarm(): Promise<void> {
+		const now = Date.now();
+		const { more } = pruneBatch(this.ctx.storage.sql, this.store.latestSeq, this.config, now);
+		const next = more ? now + PRUNE_CONTINUE_MS : nextPruneAt(this.ctx.storage.sql, this.config);
+		this.alarmAt = next === null ? null : Math.max(next, now + PRUNE_CONTINUE_MS);
+		if (this.alarmAt !== null) await this.ctx.storage.setAlarm(this.alarmAt);
+	}
+
+	private hello(ws: WebSocket, attachment: SocketAttachment, since: number | undefined): void {
+		const oldestSeq = this.store.oldestSeq();
+		const latestSeq = this.store.latestSeq;
+		send(ws, {
+			type: "welcome",
+			protocol: PROTOCOL_VERSION,
+			roomId: attachment.roomId,
+			you: attachment.user,
+			connectionId: attachment.connectionId,
+			oldestSeq,
+			latestSeq,
+		});
+		const plan = planResume(since, oldestSeq, latestSeq);
+		if (plan.kind === "reset") send(ws, { type: "reset", reason: plan.reason, oldestSeq, latestSeq });
+		if (plan.kind === "replay") {
+			for (const message of this.store.after(plan.after, MAX_REPLAY)) send(ws, { type: "message", message });
+		}
+		// From here on this socket gets live messages; nothing can interleave with the replay above.
+		if (!attachment.ready) this.attachments.set(ws, { ...attachment, ready: true });
+	}
+
+	private accept(ws: WebSocket, attachment: SocketAttachment, clientId: string, text: string): void {
+		const author = attachment.user;
+		const existing = this.store.findByClientId(author.id, clientId);
+		if (existing) {
+			// A resend (retry, reconnect, or after eviction): same ack, nothing new stored or broadcast.
+			send(ws, { type: "ack", clientId, seq: existing.seq, id: existing.id, createdAt: existing.createdAt });
+			return;
+		}
+		const now = Date.now();
+		const waitMs = this.limiter.take(author.id, now);
+		if (waitMs > 0) {
+			const error: ErrorFrame = {
+				type: "error",
+				code: "rate_limited",
+				message: "You are sending messages too quickly.",
+				ref: clientId,
+				retryAfterMs: waitMs,
+			};
+			send(ws, error);
+			return;
+		}
+		const message = this.store.append(author, text, clientId, now);
+		send(ws, { type: "ack", clientId, seq: message.seq, id: message.id, createdAt: message.createdAt });
+		this.broadcast({ type: "message", message });
+		this.ctx.waitUntil(this.armPruneAlarm(now));
+	}
+
+	private broadcast(frame: ServerMessage): void {
+		const json = JSON.stringify(frame);
+		for (const peer of this.ctx.getWebSockets()) {
+			if (!this.attachments.get(peer)?.ready) continue;
+			try {
+				peer.send(json);
+			} catch {
+				// Closing socket; its close handler cleans up.
+			}
+		}
+	}
+
+	/** Arms the prune alarm if none is set, or pulls it closer once the room is over its count. */
+	private async armPruneAlarm(now: number): Promise<void> {
+		if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+		const soon = now + PRUNE_DELAY_MS;
+		const overCount = this.store.latestSeq - this.store.oldestSeq() + 1 > this.config.retentionCount;
+		if (this.alarmAt === null || (overCount && this.alarmAt > soon)) {
+			this.alarmAt = soon;
+			await this.ctx.storage.setAlarm(soon);
+		}
 	}
 }

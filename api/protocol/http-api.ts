@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { ChatMessageSchema } from "./room-protocol";
 
 /** JSON bodies of the HTTP API, shared by the Worker (which builds them) and the client (which parses them). */
 
@@ -18,3 +19,35 @@ export const MeResponseSchema = v.object({
 	signInMethods: v.array(v.string()),
 });
 export type MeResponse = v.InferOutput<typeof MeResponseSchema>;
+
+export const HISTORY_DEFAULT_LIMIT = 50;
+export const HISTORY_MAX_LIMIT = 100;
+
+/** Query string of `GET /api/rooms/:room/messages`; numbers arrive as strings. */
+export const HistoryQuerySchema = v.object({
+	before: v.optional(
+		v.pipe(v.string(), v.regex(/^\d{1,15}$/, "`before` must be a non-negative integer"), v.transform(Number)),
+	),
+	limit: v.optional(
+		v.pipe(
+			v.string(),
+			v.regex(/^\d{1,3}$/, "`limit` must be an integer"),
+			v.transform(Number),
+			v.minValue(1, "`limit` must be at least 1"),
+			v.maxValue(HISTORY_MAX_LIMIT, `\`limit\` must be at most ${HISTORY_MAX_LIMIT}`),
+		),
+		String(HISTORY_DEFAULT_LIMIT),
+	),
+});
+export type HistoryQuery = v.InferOutput<typeof HistoryQuerySchema>;
+
+export const HistoryPageSchema = v.object({
+	roomId: v.string(),
+	/** Ascending by `seq`. */
+	messages: v.array(ChatMessageSchema),
+	oldestSeq: v.number(),
+	latestSeq: v.number(),
+	/** True when messages older than the first one returned are still stored. */
+	hasMore: v.boolean(),
+});
+export type HistoryPage = v.InferOutput<typeof HistoryPageSchema>;

@@ -1,0 +1,136 @@
+import { env, runInDurableObject } from "cloudflare:test";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { TestClient } from "../../tests/workers/auth-client";
+import { freshRoom, newClientId, openSocket, roomPath, sendFrame } from "../../tests/workers/room-socket";
+import { MAX_FRAME_BYTES, MAX_TEXT_LENGTH } from "../protocol/room-protocol";
+
+async function joined(room: string) {
+	const client = new TestClient();
+	await client.signInAsGuest();
+	const socket = await openSocket(client, roomPath(room));
+	await socket.hello();
+	return socket;
+}
+
+async function storedRows(room: string): Promise<number> {
+	return runInDurableObject(env.CHAT_ROOM.getByName(room), (_instance, state) => {
+		return state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n;
+	});
+}
+
+/** Frames that are wrong in every way a client can be wrong, but all under the size cap. */
+const badFrame = fc.oneof(
+	// Not JSON at all.
+	fc.string({ maxLength: 200 }).filter((s) => {
+		try {
+			JSON.parse(s);
+			return false;
+		} catch {
+			return true;
+		}
+	}),
+	// JSON, but not an object.
+	fc
+		.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.anything(), { maxLength: 5 }))
+		.map((v) => JSON.stringify(v)),
+	// Objects with an unknown or missing type.
+	fc
+		.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 })
+		.map((o) => JSON.stringify({ ...o, type: undefined })),
+	fc
+		.string({ maxLength: 12 })
+		.filter((t) => t !== "hello" && t !== "send")
+		.map((type) => JSON.stringify({ type })),
+	// Known types with wrong shapes.
+	fc
+		.record({
+			type: fc.constant("send"),
+			clientId: fc.oneof(fc.integer(), fc.constant(""), fc.string({ maxLength: 5 })),
+			text: fc.string(),
+		})
+		.map((f) => JSON.stringify(f)),
+	fc
+		.record({
+			type: fc.constant("send"),
+			clientId: fc.uuid(),
+			text: fc.oneof(fc.integer(), fc.constant(null), fc.array(fc.string())),
+		})
+		.map((f) => JSON.stringify(f)),
+	fc
+		.record({ type: fc.constant("send"), clientId: fc.uuid(), text: fc.constantFrom("", "   ", "\n\t ") })
+		.map((f) => JSON.stringify(f)),
+	fc
+		.record({ type: fc.constant("send"), clientId: fc.uuid() })
+		.map((f) => JSON.stringify({ ...f, text: "x".repeat(MAX_TEXT_LENGTH + 1) })),
+	fc
+		.record({
+			type: fc.constant("hello"),
+			since: fc.oneof(fc.constant(-1), fc.constant(1.5), fc.string(), fc.constant(null)),
+		})
+		.map((f) => JSON.stringify(f)),
+	// Deeply nested JSON.
+	fc.integer({ min: 50, max: 2000 }).map((depth) => `${"[".repeat(depth)}${"]".repeat(depth)}`),
+	fc
+		.integer({ min: 50, max: 1000 })
+		.map((depth) => `{"type":"send","clientId":"abcdefgh","text":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}`),
+);
+
+describe("bad input on the room socket", () => {
+	it("answers each of 300 generated bad frames with exactly one error, stores nothing, and stays usable", async () => {
+		const room = freshRoom();
+		const socket = await joined(room);
+		const frames = fc.sample(badFrame, { numRuns: 300, seed: 20261123 });
+		for (const frame of frames) socket.send(frame);
+		const errors = await socket.take("error", frames.length);
+		expect(new Set(errors.map((e) => e.code))).toEqual(
+			new Set(["bad_json", "bad_frame", "unknown_type", "text_empty", "text_too_long"]),
+		);
+		await socket.expectQuiet();
+		expect(await storedRows(room)).toBe(0);
+
+		socket.send(sendFrame(newClientId(), "still works"));
+		expect((await socket.expect("ack")).seq).toBe(1);
+	});
+
+	it("refers errors about a send to its clientId", async () => {
+		const socket = await joined(freshRoom());
+		const clientId = newClientId();
+		socket.send(sendFrame(clientId, " "));
+		expect(await socket.expect("error")).toEqual({
+			type: "error",
+			code: "text_empty",
+			message: "Message text is empty.",
+			ref: clientId,
+		});
+	});
+
+	it("accepts text of exactly the maximum length", async () => {
+		const socket = await joined(freshRoom());
+		socket.send(sendFrame(newClientId(), "y".repeat(MAX_TEXT_LENGTH)));
+		expect((await socket.expect("ack")).seq).toBe(1);
+	});
+
+	it("answers a binary frame with an error and keeps the socket", async () => {
+		const socket = await joined(freshRoom());
+		socket.ws.send(new Uint8Array([1, 2, 3]));
+		expect(await socket.expect("error")).toMatchObject({ code: "bad_frame" });
+		socket.send(sendFrame(newClientId(), "text still works"));
+		await socket.expect("ack");
+	});
+
+	it("closes with 1009 on a frame over the size cap and stores nothing", async () => {
+		const room = freshRoom();
+		const socket = await joined(room);
+		socket.send(JSON.stringify(sendFrame(newClientId(), "z".repeat(MAX_FRAME_BYTES))));
+		expect((await socket.closed).code).toBe(1009);
+		expect(await storedRows(room)).toBe(0);
+	});
+
+	it("counts the size cap in UTF-8 bytes, not characters", async () => {
+		const socket = await joined(freshRoom());
+		// 6,000 three-byte characters: under the cap in characters, over it in bytes.
+		socket.send(JSON.stringify(sendFrame(newClientId(), "€".repeat(6000))));
+		expect((await socket.closed).code).toBe(1009);
+	});
+});

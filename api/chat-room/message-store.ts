@@ -1,0 +1,124 @@
+import { monotonicFactory } from "ulid";
+import type { Author, ChatMessage } from "../protocol/room-protocol";
+
+type MessageRow = {
+	seq: number;
+	id: string;
+	author_id: string;
+	author_name: string;
+	author_image: string | null;
+	text: string;
+	created_at: number;
+	client_id: string;
+};
+
+const COLUMNS = "seq, id, author_id, author_name, author_image, text, created_at, client_id";
+
+function toMessage(row: MessageRow): ChatMessage {
+	return {
+		seq: row.seq,
+		id: row.id,
+		author: { id: row.author_id, name: row.author_name, image: row.author_image },
+		text: row.text,
+		createdAt: row.created_at,
+		clientId: row.client_id,
+	};
+}
+
+/**
+ * The room's messages in its Durable Object's SQLite. `seq` comes from a counter in `room_meta`,
+ * not from the rows, so it keeps growing after old rows are pruned and is never reused.
+ * All calls are synchronous: callers can insert, ack and broadcast in one turn.
+ */
+export class MessageStore {
+	private lastSeq: number;
+	// Monotonic within one millisecond too, since Date.now() stands still during a request.
+	private readonly newId = monotonicFactory();
+
+	constructor(private readonly sql: SqlStorage) {
+		sql.exec(`
+			CREATE TABLE IF NOT EXISTS room_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+			CREATE TABLE IF NOT EXISTS messages (
+				seq INTEGER PRIMARY KEY,
+				id TEXT NOT NULL UNIQUE,
+				author_id TEXT NOT NULL,
+				author_name TEXT NOT NULL,
+				author_image TEXT,
+				text TEXT NOT NULL,
+				created_at INTEGER NOT NULL,
+				client_id TEXT NOT NULL
+			);
+			CREATE UNIQUE INDEX IF NOT EXISTS messages_author_client ON messages (author_id, client_id);
+			CREATE INDEX IF NOT EXISTS messages_created_at ON messages (created_at);
+			INSERT OR IGNORE INTO room_meta (key, value) VALUES ('last_seq', 0);
+		`);
+		this.lastSeq = sql.exec<{ value: number }>("SELECT value FROM room_meta WHERE key = 'last_seq'").one().value;
+	}
+
+	/** Highest seq ever assigned; 0 before the first message. */
+	get latestSeq(): number {
+		return this.lastSeq;
+	}
+
+	/** Lowest seq still stored, or latestSeq + 1 when nothing is. */
+	oldestSeq(): number {
+		const row = this.sql.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM messages").one();
+		return row.seq ?? this.lastSeq + 1;
+	}
+
+	count(): number {
+		return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n;
+	}
+
+	/** The message an author already sent with this idempotency key, if it is still kept. */
+	findByClientId(authorId: string, clientId: string): ChatMessage | null {
+		const rows = this.sql
+			.exec<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE author_id = ? AND client_id = ?`, authorId, clientId)
+			.toArray();
+		return rows[0] ? toMessage(rows[0]) : null;
+	}
+
+	/** Stores a message under the next seq. */
+	append(author: Author, text: string, clientId: string, createdAt: number): ChatMessage {
+		const seq = this.lastSeq + 1;
+		const message: ChatMessage = { seq, id: this.newId(createdAt), author, text, createdAt, clientId };
+		this.sql.exec(
+			`INSERT INTO messages (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			seq,
+			message.id,
+			author.id,
+			author.name,
+			author.image,
+			text,
+			createdAt,
+			clientId,
+		);
+		this.sql.exec("UPDATE room_meta SET value = ? WHERE key = 'last_seq'", seq);
+		this.lastSeq = seq;
+		return message;
+	}
+
+	/** Messages with seq > since, ascending, at most `limit`. */
+	after(since: number, limit: number): ChatMessage[] {
+		return this.sql
+			.exec<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE seq > ? ORDER BY seq ASC LIMIT ?`, since, limit)
+			.toArray()
+			.map(toMessage);
+	}
+
+	/** The newest `limit` messages with seq < before (all when before is undefined), ascending. */
+	page(before: number | undefined, limit: number): { messages: ChatMessage[]; hasMore: boolean } {
+		const rows = this.sql
+			.exec<MessageRow>(
+				`SELECT ${COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`,
+				before ?? Number.MAX_SAFE_INTEGER,
+				limit + 1,
+			)
+			.toArray();
+		const hasMore = rows.length > limit;
+		return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+	}
+}
+
+/** The SQL `page` runs, for tests that check its plan uses the primary key. */
+export const PAGE_QUERY_FOR_PLAN = `SELECT ${COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`;

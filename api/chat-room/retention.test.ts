@@ -1,0 +1,115 @@
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { TestClient } from "../../tests/workers/auth-client";
+import { freshRoom, newClientId, openSocket, roomPath, sendFrame } from "../../tests/workers/room-socket";
+import { MessageStore } from "./message-store";
+import { PRUNE_BATCH } from "./retention";
+
+const DAY = 24 * 60 * 60 * 1000;
+// vitest.workers.config.ts keeps the wrangler defaults for retention.
+const KEEP = 10_000;
+const MAX_AGE_DAYS = 30;
+
+const author = { id: "seed-user", name: "Seeder", image: null };
+
+/** Writes rows straight into the room's SQLite, then evicts it so the next instance reads them. */
+async function seed(room: string, count: number, createdAt: (i: number) => number) {
+	const stub = env.CHAT_ROOM.getByName(room);
+	await runInDurableObject(stub, (_instance, state) => {
+		const store = new MessageStore(state.storage.sql);
+		for (let i = 0; i < count; i++) store.append(author, `m${i}`, `seed-${i}-clientid`, createdAt(i));
+	});
+	await evictDurableObject(stub);
+	return stub;
+}
+
+async function range(room: string) {
+	return runInDurableObject(env.CHAT_ROOM.getByName(room), (_instance, state) => {
+		const store = new MessageStore(state.storage.sql);
+		return { count: store.count(), oldest: store.oldestSeq(), latest: store.latestSeq };
+	});
+}
+
+async function sendOne(room: string, text: string) {
+	const client = new TestClient();
+	await client.signInAsGuest();
+	const socket = await openSocket(client, roomPath(room));
+	await socket.hello();
+	socket.send(sendFrame(newClientId(), text));
+	return { socket, ack: await socket.expect("ack") };
+}
+
+describe("retention", () => {
+	it("a write arms the prune alarm when none is set", async () => {
+		const room = freshRoom();
+		const before = Date.now();
+		await sendOne(room, "arms the alarm");
+		const alarm = await runInDurableObject(env.CHAT_ROOM.getByName(room), (_i, state) => state.storage.getAlarm());
+		expect(alarm).not.toBeNull();
+		expect(alarm).toBeGreaterThan(before);
+	});
+
+	it("prunes by count in bounded batches, re-arming until done, and a second pass changes nothing", async () => {
+		const room = freshRoom();
+		const over = PRUNE_BATCH + 100;
+		const stub = await seed(room, KEEP + over, () => Date.now());
+		await sendOne(room, "newest");
+
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		expect((await range(room)).count).toBe(KEEP + over + 1 - PRUNE_BATCH);
+		const rearmed = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+		expect(rearmed).not.toBeNull();
+
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		const done = await range(room);
+		expect(done).toEqual({ count: KEEP, oldest: over + 2, latest: KEEP + over + 1 });
+
+		// Alarms are at-least-once: running again deletes nothing.
+		await runInDurableObject(stub, (_i, state) => state.storage.setAlarm(Date.now()));
+		await runDurableObjectAlarm(stub);
+		expect(await range(room)).toEqual(done);
+	});
+
+	it("prunes by age, and the next alarm waits for the oldest kept message to expire", async () => {
+		const room = freshRoom();
+		const now = Date.now();
+		// 40 messages, one a day, 40.5 down to 1.5 days old: none sits on the 30-day boundary.
+		const stub = await seed(room, 40, (i) => now - (40 - i) * DAY - DAY / 2);
+		await sendOne(room, "today");
+		await runInDurableObject(stub, (_i, state) => state.storage.setAlarm(Date.now()));
+		await runDurableObjectAlarm(stub);
+
+		const after = await range(room);
+		// Kept: the 29 messages 1.5 to 29.5 days old, and today's.
+		expect(after.count).toBe(MAX_AGE_DAYS - 1 + 1);
+		const nextAlarm = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+		const oldestKept = await runInDurableObject(
+			stub,
+			(_i, state) => state.storage.sql.exec<{ t: number }>("SELECT MIN(created_at) AS t FROM messages").one().t,
+		);
+		expect(nextAlarm).toBe(oldestKept + MAX_AGE_DAYS * DAY);
+
+		await runInDurableObject(stub, (_i, state) => state.storage.setAlarm(Date.now()));
+		await runDurableObjectAlarm(stub);
+		expect(await range(room)).toEqual(after);
+	});
+
+	it("keeps seq growing after every row was pruned, and resets clients that missed pruned messages", async () => {
+		const room = freshRoom();
+		const stub = await seed(room, 5, () => Date.now() - 60 * DAY);
+		await runInDurableObject(stub, (_i, state) => state.storage.setAlarm(Date.now()));
+		await runDurableObjectAlarm(stub);
+		expect(await range(room)).toEqual({ count: 0, oldest: 6, latest: 5 });
+		expect(await runInDurableObject(stub, (_i, state) => state.storage.getAlarm())).toBeNull();
+
+		const { socket, ack } = await sendOne(room, "after the purge");
+		expect(ack.seq).toBe(6);
+		socket.close();
+
+		const client = new TestClient();
+		await client.signInAsGuest();
+		const late = await openSocket(client, roomPath(room));
+		await late.hello(2);
+		expect(await late.expect("reset")).toEqual({ type: "reset", reason: "pruned", oldestSeq: 6, latestSeq: 6 });
+	});
+});

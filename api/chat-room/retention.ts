@@ -1,0 +1,54 @@
+import type { RoomConfig } from "./room-config";
+
+/** Rows deleted per alarm run; bounded so one run never holds the room for long. */
+export const PRUNE_BATCH = 500;
+/** How soon after a write the first prune runs; writes in between share it. */
+export const PRUNE_DELAY_MS = 60_000;
+/** When a batch leaves more to delete, the next run follows this soon. */
+export const PRUNE_CONTINUE_MS = 1_000;
+
+/**
+ * Highest seq that retention removes: everything beyond the newest `retentionCount`, and
+ * everything created before `now - retentionMs`. Pure function of the stored rows, so running
+ * it again (alarms are at-least-once) finds nothing new to delete.
+ */
+function pruneCutoff(sql: SqlStorage, latestSeq: number, config: RoomConfig, now: number): number {
+	const byCount = latestSeq - config.retentionCount;
+	const byAge =
+		sql
+			.exec<{ seq: number | null }>(
+				"SELECT MAX(seq) AS seq FROM messages WHERE created_at < ?",
+				now - config.retentionMs,
+			)
+			.one().seq ?? 0;
+	return Math.max(byCount, byAge);
+}
+
+/** Deletes at most one batch; returns how many rows went and whether more remain. */
+export function pruneBatch(
+	sql: SqlStorage,
+	latestSeq: number,
+	config: RoomConfig,
+	now: number,
+	batch = PRUNE_BATCH,
+): { deleted: number; more: boolean } {
+	const cutoff = pruneCutoff(sql, latestSeq, config, now);
+	if (cutoff <= 0) return { deleted: 0, more: false };
+	const due = sql
+		.exec<{ n: number }>("SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages WHERE seq <= ? LIMIT ?)", cutoff, batch + 1)
+		.one().n;
+	if (due === 0) return { deleted: 0, more: false };
+	// Rows are removed oldest first, so what is kept is always one contiguous run of seqs.
+	sql.exec(
+		"DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE seq <= ? ORDER BY seq LIMIT ?)",
+		cutoff,
+		batch,
+	);
+	return { deleted: Math.min(due, batch), more: due > batch };
+}
+
+/** When the next prune should run after a complete one: when the oldest kept message ages out. */
+export function nextPruneAt(sql: SqlStorage, config: RoomConfig): number | null {
+	const oldest = sql.exec<{ t: number | null }>("SELECT MIN(created_at) AS t FROM messages").one().t;
+	return oldest === null ? null : oldest + config.retentionMs;
+}

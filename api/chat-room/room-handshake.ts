@@ -1,0 +1,35 @@
+import * as v from "valibot";
+import { AuthorSchema, RoomIdSchema } from "../protocol/room-protocol";
+
+/**
+ * How the Worker tells a room who is connecting. The Worker authenticates; the room trusts only
+ * this header, and only because `roomUpgradeRequest` builds every upgrade request from scratch:
+ * no header a client sent can reach the Durable Object.
+ */
+const CONNECTION_HEADER = "x-parlor-connection";
+
+const ConnectionSchema = v.object({
+	roomId: RoomIdSchema,
+	user: AuthorSchema,
+	sessionExpiresAt: v.number(),
+});
+export type RoomConnection = v.InferOutput<typeof ConnectionSchema>;
+
+/** Worker side: the request to forward to the room's Durable Object for a verified user. */
+export function roomUpgradeRequest(connection: RoomConnection): Request {
+	return new Request("https://room.internal/socket", {
+		headers: { Upgrade: "websocket", [CONNECTION_HEADER]: JSON.stringify(connection) },
+	});
+}
+
+/** Durable Object side: the verified connection, or null if the request did not come from the Worker. */
+export function readRoomConnection(request: Request): RoomConnection | null {
+	const header = request.headers.get(CONNECTION_HEADER);
+	if (!header) return null;
+	try {
+		const parsed = v.safeParse(ConnectionSchema, JSON.parse(header));
+		return parsed.success ? parsed.output : null;
+	} catch {
+		return null;
+	}
+}

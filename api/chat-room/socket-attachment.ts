@@ -1,0 +1,53 @@
+import type { Author } from "../protocol/room-protocol";
+
+/**
+ * What a connection carries through hibernation (`serializeAttachment`). Kept small: the
+ * runtime caps attachments at 2 KiB, and every wake-up deserializes them.
+ */
+export type SocketAttachment = {
+	roomId: string;
+	/** The user the Worker verified before the upgrade. */
+	user: Author;
+	connectionId: string;
+	/** When the session behind this socket ends (ms since the epoch). */
+	sessionExpiresAt: number;
+	/** Set once the client said `hello`; only ready sockets receive live messages. */
+	ready: boolean;
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === "object" && value !== null;
+}
+
+/** Narrows a deserialized attachment field by field; anything malformed reads as null. */
+export function parseAttachment(value: unknown): SocketAttachment | null {
+	if (!isRecord(value) || !isRecord(value.user)) return null;
+	const { roomId, user, connectionId, sessionExpiresAt, ready } = value;
+	if (typeof roomId !== "string") return null;
+	if (typeof user.id !== "string" || typeof user.name !== "string") return null;
+	if (user.image !== null && typeof user.image !== "string") return null;
+	if (typeof connectionId !== "string" || typeof sessionExpiresAt !== "number" || typeof ready !== "boolean") {
+		return null;
+	}
+	return { roomId, user: { id: user.id, name: user.name, image: user.image }, connectionId, sessionExpiresAt, ready };
+}
+
+/** Reads a socket's attachment, caching it so a broadcast does not deserialize every socket. */
+export class AttachmentCache {
+	// Emptied by hibernation along with the rest of memory; refilled lazily on wake.
+	private cache = new WeakMap<WebSocket, SocketAttachment>();
+
+	get(ws: WebSocket): SocketAttachment | null {
+		let attachment = this.cache.get(ws) ?? null;
+		if (!attachment) {
+			attachment = parseAttachment(ws.deserializeAttachment());
+			if (attachment) this.cache.set(ws, attachment);
+		}
+		return attachment;
+	}
+
+	set(ws: WebSocket, attachment: SocketAttachment): void {
+		ws.serializeAttachment(attachment);
+		this.cache.set(ws, attachment);
+	}
+}

@@ -1,0 +1,30 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+import { jsonError } from "../http-errors";
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * Origins allowed to open sockets: the configured public URL, or in local development (no
+ * BETTER_AUTH_URL) the request's own origin when it is a loopback host. Mirrors what Better Auth
+ * trusts, so a page that can sign in can also connect.
+ */
+export function trustedOrigins(env: Env, requestUrl: string): string[] {
+	const publicUrl = env.BETTER_AUTH_URL.trim();
+	if (publicUrl) return [new URL(publicUrl).origin];
+	const own = new URL(requestUrl);
+	return LOOPBACK_HOSTS.has(own.hostname) ? [own.origin] : [];
+}
+
+/**
+ * Browsers send `Origin` on every WebSocket handshake but do not apply CORS to it, so without
+ * this check any site a user visits could open a socket with their cookies (cross-site WebSocket
+ * hijacking). Foreign, `null` and missing origins are all refused.
+ */
+export const requireTrustedOrigin = createMiddleware<AppEnv>(async (c, next) => {
+	const origin = c.req.header("origin");
+	if (!origin || !trustedOrigins(c.env, c.req.url).includes(origin)) {
+		return jsonError(c, 403, "forbidden_origin", "This origin may not open a room socket.");
+	}
+	await next();
+});

@@ -1,0 +1,214 @@
+import * as v from "valibot";
+
+/**
+ * The room's WebSocket protocol: the one place its frame shapes live. Frames are JSON objects
+ * discriminated by `type`. Client and server both import this module; it must stay free of
+ * platform imports (no `cloudflare:*`, no DOM).
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Frames larger than this (in UTF-8 bytes) close the socket with 1009. */
+export const MAX_FRAME_BYTES = 16 * 1024;
+/** Longest message text, in UTF-16 code units (what a textarea's maxLength counts). */
+export const MAX_TEXT_LENGTH = 4000;
+/** The most messages one `hello {since}` replays; a larger gap gets `reset`. */
+export const MAX_REPLAY = 100;
+
+/** Exact frames the room answers without waking up (Durable Object auto-response). */
+export const PING_FRAME = '{"type":"ping"}';
+export const PONG_FRAME = '{"type":"pong"}';
+
+// ---------------------------------------------------------------------------------------------
+// Room ids
+
+export const ROOM_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const DEFAULT_ROOM_ID = "general";
+export const RoomIdSchema = v.pipe(v.string(), v.regex(ROOM_ID_PATTERN));
+
+/** A room id is used as-is only when it is already canonical; anything else is rejected, never rewritten. */
+export function parseRoomId(input: string): string | null {
+	return ROOM_ID_PATTERN.test(input) ? input : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared values
+
+const SeqSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+
+/** Idempotency key chosen by the client, unique per author. */
+export const ClientIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/));
+
+export const AuthorSchema = v.object({
+	id: v.string(),
+	name: v.string(),
+	image: v.nullable(v.string()),
+});
+export type Author = v.InferOutput<typeof AuthorSchema>;
+
+export const ChatMessageSchema = v.object({
+	seq: SeqSchema,
+	/** ULID: unique and sortable by creation time. */
+	id: v.string(),
+	author: AuthorSchema,
+	text: v.string(),
+	/** Milliseconds since the epoch, as the room's clock saw it. */
+	createdAt: v.number(),
+	clientId: v.string(),
+});
+export type ChatMessage = v.InferOutput<typeof ChatMessageSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Client -> server
+
+export const HelloFrameSchema = v.object({
+	type: v.literal("hello"),
+	/** The highest `seq` this client has; the room replays everything after it. */
+	since: v.optional(SeqSchema),
+});
+
+export const SendFrameSchema = v.object({
+	type: v.literal("send"),
+	clientId: ClientIdSchema,
+	text: v.string(),
+});
+
+export const ClientMessageSchema = v.variant("type", [HelloFrameSchema, SendFrameSchema]);
+export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
+export type ClientMessageType = ClientMessage["type"];
+
+// ---------------------------------------------------------------------------------------------
+// Server -> client
+
+export const ERROR_CODES = [
+	"bad_json",
+	"bad_frame",
+	"unknown_type",
+	"text_empty",
+	"text_too_long",
+	"rate_limited",
+	"internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const RESET_REASONS = ["pruned", "gap_too_large", "ahead"] as const;
+
+const SeqRange = {
+	/** Lowest `seq` still stored (latestSeq + 1 when the room keeps nothing). */
+	oldestSeq: SeqSchema,
+	/** Highest `seq` ever assigned in the room (0 before the first message). */
+	latestSeq: SeqSchema,
+};
+
+export const WelcomeFrameSchema = v.object({
+	type: v.literal("welcome"),
+	protocol: v.number(),
+	roomId: v.string(),
+	you: AuthorSchema,
+	connectionId: v.string(),
+	...SeqRange,
+});
+
+export const MessageFrameSchema = v.object({
+	type: v.literal("message"),
+	message: ChatMessageSchema,
+});
+
+export const AckFrameSchema = v.object({
+	type: v.literal("ack"),
+	clientId: v.string(),
+	seq: SeqSchema,
+	id: v.string(),
+	createdAt: v.number(),
+});
+
+export const ErrorFrameSchema = v.object({
+	type: v.literal("error"),
+	code: v.picklist(ERROR_CODES),
+	message: v.string(),
+	/** The `clientId` of the send this error answers, when there is one. */
+	ref: v.optional(v.string()),
+	retryAfterMs: v.optional(v.number()),
+});
+
+export const ResetFrameSchema = v.object({
+	type: v.literal("reset"),
+	reason: v.picklist(RESET_REASONS),
+	...SeqRange,
+});
+
+export const PongFrameSchema = v.object({ type: v.literal("pong") });
+
+export const ServerMessageSchema = v.variant("type", [
+	WelcomeFrameSchema,
+	MessageFrameSchema,
+	AckFrameSchema,
+	ErrorFrameSchema,
+	ResetFrameSchema,
+	PongFrameSchema,
+]);
+export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
+export type ErrorFrame = v.InferOutput<typeof ErrorFrameSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ErrorFrame };
+
+function fail(code: ErrorCode, message: string, ref?: string): { ok: false; error: ErrorFrame } {
+	return { ok: false, error: { type: "error", code, message, ...(ref ? { ref } : {}) } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses one text frame from a client into a typed message, or the error frame to answer with.
+ * Size is checked by the caller first (oversized frames close the socket instead).
+ */
+export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
+	let json: unknown;
+	try {
+		json = JSON.parse(raw);
+	} catch {
+		return fail("bad_json", "Frame is not valid JSON.");
+	}
+	if (!isRecord(json)) return fail("bad_frame", "Frame must be a JSON object with a `type`.");
+	const type = json.type;
+	const ref = typeof json.clientId === "string" ? json.clientId.slice(0, 64) : undefined;
+	if (type !== "hello" && type !== "send") {
+		return fail("unknown_type", `Unknown frame type ${JSON.stringify(type)?.slice(0, 40) ?? "undefined"}.`, ref);
+	}
+	const parsed = v.safeParse(ClientMessageSchema, json);
+	if (!parsed.success) {
+		const issue = parsed.issues[0];
+		const path = issue.path?.map((p) => String(p.key)).join(".") || type;
+		return fail("bad_frame", `Invalid \`${type}\` frame at ${path}: ${issue.message}`, ref);
+	}
+	const message = parsed.output;
+	if (message.type === "send") {
+		if (message.text.trim().length === 0) return fail("text_empty", "Message text is empty.", message.clientId);
+		if (message.text.length > MAX_TEXT_LENGTH) {
+			return fail("text_too_long", `Message text is longer than ${MAX_TEXT_LENGTH} characters.`, message.clientId);
+		}
+	}
+	return { ok: true, value: message };
+}
+
+/** Parses one frame from the server (the client's side of the boundary). */
+export function parseServerMessage(raw: string): ServerMessage | null {
+	try {
+		const parsed = v.safeParse(ServerMessageSchema, JSON.parse(raw));
+		return parsed.success ? parsed.output : null;
+	} catch {
+		return null;
+	}
+}
+
+/** UTF-8 size of a frame, computed only when the UTF-16 length leaves it in doubt. */
+export function frameExceedsLimit(raw: string, limit = MAX_FRAME_BYTES): boolean {
+	// Every UTF-16 code unit is at least one UTF-8 byte and at most three.
+	if (raw.length > limit) return true;
+	if (raw.length * 3 <= limit) return false;
+	return new TextEncoder().encode(raw).byteLength > limit;
+}

@@ -1,0 +1,108 @@
+import { env, listDurableObjectIds } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { TestClient } from "../../tests/workers/auth-client";
+import { freshRoom, newClientId, openSocket, roomPath, sendFrame } from "../../tests/workers/room-socket";
+import type { HistoryPage } from "../protocol/http-api";
+
+async function roomWith(count: number) {
+	const room = freshRoom("h");
+	const client = new TestClient();
+	await client.signInAsGuest();
+	const socket = await openSocket(client, roomPath(room));
+	await socket.hello();
+	for (let i = 1; i <= count; i++) socket.send(sendFrame(newClientId(), `message ${i}`));
+	await socket.collect("ack", count);
+	return { room, client };
+}
+
+describe("GET /api/rooms/:room/messages", () => {
+	it("pages backwards by seq, each page ascending, with the room's range and hasMore", async () => {
+		const { room, client } = await roomWith(55);
+		const latest = await (await client.fetch(`/api/rooms/${room}/messages`)).json<HistoryPage>();
+		expect(latest.messages.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 6));
+		expect(latest).toMatchObject({ roomId: room, oldestSeq: 1, latestSeq: 55, hasMore: true });
+
+		const older = await (await client.fetch(`/api/rooms/${room}/messages?before=6&limit=10`)).json<HistoryPage>();
+		expect(older.messages.map((m) => m.text)).toEqual([
+			"message 1",
+			"message 2",
+			"message 3",
+			"message 4",
+			"message 5",
+		]);
+		expect(older.hasMore).toBe(false);
+
+		const exact = await (await client.fetch(`/api/rooms/${room}/messages?before=11&limit=5`)).json<HistoryPage>();
+		expect(exact.messages.map((m) => m.seq)).toEqual([6, 7, 8, 9, 10]);
+		expect(exact.hasMore).toBe(true);
+	});
+
+	it("returns an empty page for an empty room", async () => {
+		const client = new TestClient();
+		await client.signInAsGuest();
+		const room = freshRoom("empty");
+		const page = await (await client.fetch(`/api/rooms/${room}/messages`)).json();
+		expect(page).toEqual({ roomId: room, messages: [], oldestSeq: 1, latestSeq: 0, hasMore: false });
+	});
+
+	it.each([
+		["limit=0", "`limit` must be at least 1"],
+		["limit=101", "`limit` must be at most 100"],
+		["limit=ten", "`limit` must be an integer"],
+		["before=-1", "`before` must be a non-negative integer"],
+		["before=1e3", "`before` must be a non-negative integer"],
+	])("rejects ?%s with a 400 JSON error", async (query, message) => {
+		const client = new TestClient();
+		await client.signInAsGuest();
+		const res = await client.fetch(`/api/rooms/general/messages?${query}`);
+		expect(res.status).toBe(400);
+		expect(await res.json()).toEqual({ error: { code: "bad_query", message } });
+	});
+
+	it.each(["General", "-lead", "under_score", "a".repeat(65), "caf%C3%A9", "sp%20ace", "%2e%2e%2f"])(
+		"rejects room id %s with 400 before any room is created",
+		async (room) => {
+			const client = new TestClient();
+			await client.signInAsGuest();
+			const before = (await listDurableObjectIds(env.CHAT_ROOM)).length;
+			const res = await client.fetch(`/api/rooms/${room}/messages`);
+			expect(res.status).toBe(400);
+			expect(await res.json()).toMatchObject({ error: { code: "bad_room_id" } });
+			expect((await listDurableObjectIds(env.CHAT_ROOM)).length).toBe(before);
+		},
+	);
+
+	it("resolves a dot-segment room id as a path (JSON 404), never as a room name", async () => {
+		const client = new TestClient();
+		await client.signInAsGuest();
+		const before = (await listDurableObjectIds(env.CHAT_ROOM)).length;
+		// URL parsing folds `%2e%2e` into `..`, so the request becomes /api/messages.
+		const res = await client.fetch("/api/rooms/%2e%2e/messages");
+		expect(res.status).toBe(404);
+		expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
+		expect((await listDurableObjectIds(env.CHAT_ROOM)).length).toBe(before);
+	});
+
+	it("is 401 without a session and never reaches the room", async () => {
+		const room = freshRoom("anon");
+		const res = await new TestClient().fetch(`/api/rooms/${room}/messages`);
+		expect(res.status).toBe(401);
+		expect(await res.json()).toEqual({ error: { code: "unauthorized", message: "Sign in first." } });
+		const ids = await listDurableObjectIds(env.CHAT_ROOM);
+		expect(ids.some((id) => id.equals(env.CHAT_ROOM.idFromName(room)))).toBe(false);
+	});
+
+	it("keeps /api/chat/messages as an alias for the general room", async () => {
+		const client = new TestClient();
+		await client.signInAsGuest();
+		const socket = await openSocket(client, "/api/chat");
+		await socket.hello();
+		socket.send(sendFrame(newClientId(), "via the alias"));
+		const ack = await socket.expect("ack");
+		const alias = await (await client.fetch("/api/chat/messages?limit=1")).json<HistoryPage>();
+		const canonical = await (await client.fetch("/api/rooms/general/messages?limit=1")).json<HistoryPage>();
+		expect(alias).toEqual(canonical);
+		expect(alias.roomId).toBe("general");
+		expect(alias.messages[0]?.seq).toBe(ack.seq);
+	});
+});

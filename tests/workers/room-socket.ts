@@ -1,0 +1,123 @@
+import { parseServerMessage, type ServerMessage } from "../../api/protocol/room-protocol";
+import type { TestClient } from "./auth-client";
+
+type Closed = { code: number; reason: string };
+
+/** A real WebSocket to a room, opened through the Worker, with a frame queue to await on. */
+export class RoomSocket {
+	readonly frames: ServerMessage[] = [];
+	private cursor = 0;
+	private wake: (() => void) | null = null;
+	readonly closed: Promise<Closed>;
+
+	constructor(readonly ws: WebSocket) {
+		let resolveClosed: (c: Closed) => void = () => {};
+		this.closed = new Promise((resolve) => {
+			resolveClosed = resolve;
+		});
+		ws.addEventListener("message", (event) => {
+			const frame = typeof event.data === "string" ? parseServerMessage(event.data) : null;
+			if (!frame) throw new Error(`server sent a frame outside the protocol: ${String(event.data)}`);
+			this.frames.push(frame);
+			this.wake?.();
+		});
+		ws.addEventListener("close", (event) => {
+			resolveClosed({ code: event.code, reason: event.reason });
+			this.wake?.();
+		});
+		ws.accept();
+	}
+
+	send(frame: unknown): void {
+		this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+	}
+
+	/** The next unread frame, waiting up to `timeoutMs` for it. */
+	async next(timeoutMs = 3000): Promise<ServerMessage> {
+		const deadline = Date.now() + timeoutMs;
+		while (this.cursor >= this.frames.length) {
+			const left = deadline - Date.now();
+			if (left <= 0) throw new Error(`no frame within ${timeoutMs} ms (read ${this.cursor})`);
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, left);
+				this.wake = () => {
+					clearTimeout(timer);
+					resolve();
+				};
+			});
+			this.wake = null;
+		}
+		const frame = this.frames[this.cursor++];
+		if (!frame) throw new Error("unreachable: cursor past frames");
+		return frame;
+	}
+
+	/** The next unread frame, which must be of `type`. */
+	async expect<T extends ServerMessage["type"]>(
+		type: T,
+		timeoutMs?: number,
+	): Promise<Extract<ServerMessage, { type: T }>> {
+		const frame = await this.next(timeoutMs);
+		if (frame.type !== type) throw new Error(`expected a ${type} frame, got ${JSON.stringify(frame)}`);
+		return frame as Extract<ServerMessage, { type: T }>;
+	}
+
+	/** Reads `n` frames of `type` in order. */
+	async take<T extends ServerMessage["type"]>(type: T, n: number): Promise<Extract<ServerMessage, { type: T }>[]> {
+		const out: Extract<ServerMessage, { type: T }>[] = [];
+		for (let i = 0; i < n; i++) out.push(await this.expect(type));
+		return out;
+	}
+
+	/** Reads frames until `n` of `type` arrived, skipping frames of other types (e.g. acks between broadcasts). */
+	async collect<T extends ServerMessage["type"]>(type: T, n: number): Promise<Extract<ServerMessage, { type: T }>[]> {
+		const out: Extract<ServerMessage, { type: T }>[] = [];
+		while (out.length < n) {
+			const frame = await this.next();
+			if (frame.type === type) out.push(frame as Extract<ServerMessage, { type: T }>);
+		}
+		return out;
+	}
+
+	/** Asserts that nothing else arrives within `ms`. */
+	async expectQuiet(ms = 150): Promise<void> {
+		await new Promise((resolve) => setTimeout(resolve, ms));
+		if (this.cursor < this.frames.length) {
+			throw new Error(`unexpected frame: ${JSON.stringify(this.frames[this.cursor])}`);
+		}
+	}
+
+	/** Says hello and returns the welcome frame. */
+	async hello(since?: number) {
+		this.send(since === undefined ? { type: "hello" } : { type: "hello", since });
+		return this.expect("welcome");
+	}
+
+	close(): void {
+		this.ws.close(1000, "test done");
+	}
+}
+
+export function roomPath(roomId: string): string {
+	return `/api/rooms/${roomId}/socket`;
+}
+
+/** A room name no other test uses. */
+export function freshRoom(prefix = "t"): string {
+	return `${prefix}-${crypto.randomUUID().slice(0, 13)}`;
+}
+
+/** Opens a socket for a signed-in client; throws with the body if the upgrade is refused. */
+export async function openSocket(client: TestClient, path: string, origin = client.origin): Promise<RoomSocket> {
+	const res = await client.fetch(path, { headers: { Upgrade: "websocket", Origin: origin } });
+	if (res.status !== 101 || !res.webSocket) throw new Error(`upgrade refused: ${res.status} ${await res.text()}`);
+	return new RoomSocket(res.webSocket);
+}
+
+export function sendFrame(clientId: string, text: string) {
+	return { type: "send", clientId, text };
+}
+
+export function newClientId(): string {
+	return crypto.randomUUID();
+}
