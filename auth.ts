@@ -1,6 +1,8 @@
 import { betterAuth, type SecondaryStorage } from "better-auth";
 import { anonymous } from "better-auth/plugins";
 import { guestName } from "./api/guest-names";
+import { socialProviders } from "./api/oauth/providers";
+import { closeSessionSockets } from "./api/session-sockets";
 
 // KV rejects TTLs below 60 seconds.
 const KV_MIN_TTL_SECONDS = 60;
@@ -40,6 +42,14 @@ function buildAuth(env: Env) {
 		appName: "Parlor",
 		secret: env.BETTER_AUTH_SECRET,
 		baseURL: publicUrl || { allowedHosts: LOCAL_HOSTS, protocol: "http" },
+		socialProviders: socialProviders(env),
+		account: {
+			// Implicit linking by email only when the provider says the email is verified and the
+			// local account verified it too; otherwise a stranger could claim an account by email.
+			accountLinking: { enabled: true, trustedProviders: [], requireLocalEmailVerified: true },
+		},
+		// OAuth errors (denied consent, bad state) land on the sign-in page as `?error=<code>`.
+		onAPIError: { errorURL: "/sign-in" },
 		database: env.DB,
 		secondaryStorage: kvSecondaryStorage(env.SESSION_KV),
 		session: {
@@ -51,9 +61,22 @@ function buildAuth(env: Env) {
 		verification: { storeInDatabase: true },
 		rateLimit: { enabled: true, storage: "database" },
 		emailAndPassword: { enabled: true, minPasswordLength: 8 },
+		// A guest who signs in with a provider becomes that account; the guest user is deleted and
+		// the messages it sent stay in history under its guest name (see README, Authentication).
 		plugins: [anonymous({ generateName: () => guestName() })],
+		databaseHooks: {
+			session: {
+				delete: {
+					// Sign-out, revocation or a deleted user: that session's sockets close at once.
+					after: async (session) => {
+						await closeSessionSockets(env, session.id);
+					},
+				},
+			},
+		},
 		advanced: {
 			ipAddress: { ipAddressHeaders: ["cf-connecting-ip"] },
+			useSecureCookies: publicUrl.startsWith("https://"),
 		},
 	});
 }

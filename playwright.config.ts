@@ -1,9 +1,11 @@
 import { defineConfig, devices } from "@playwright/test";
+import { EMULATOR_PORTS } from "./scripts/oauth-emulator/clients.ts";
 
 const PORT = Number(process.env.E2E_PORT ?? 5199);
 const STATE_DIR = ".wrangler/e2e-state";
 export const SERVER_LOG = "test-results/e2e-server.log";
 export const baseURL = `http://localhost:${PORT}`;
+export const EMULATOR_URL = `http://127.0.0.1:${EMULATOR_PORTS.e2e}`;
 
 export default defineConfig({
 	testDir: "tests/e2e",
@@ -35,13 +37,22 @@ export default defineConfig({
 		},
 	},
 	projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-	webServer: {
-		// The production build in workerd (vite preview) on its own port and its own local state.
-		// Its output goes to a log file that failing tests attach (tests/e2e/fixtures.ts).
-		command: `mkdir -p test-results && (node scripts/prepare-local.mjs --fresh && vite build --logLevel warn && vite preview --port ${PORT} --strictPort) > ${SERVER_LOG} 2>&1`,
-		url: `${baseURL}/api/health`,
-		env: { PARLOR_STATE_DIR: STATE_DIR, CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-		reuseExistingServer: !process.env.CI,
-		timeout: 120_000,
-	},
+	webServer: [
+		{
+			// GitHub, Google and X, played by the local emulator (scripts/oauth-emulator) on loopback.
+			command: `node scripts/oauth-emulator/server.ts --port ${EMULATOR_PORTS.e2e}`,
+			url: `${EMULATOR_URL}/health`,
+			reuseExistingServer: !process.env.CI,
+			timeout: 30_000,
+		},
+		{
+			// The production build in workerd (vite preview) on its own port and its own local state.
+			// Its output goes to a log file that failing tests attach (tests/e2e/fixtures.ts).
+			command: `mkdir -p test-results && (node scripts/prepare-local.mjs --fresh && vite build --logLevel warn && vite preview --port ${PORT} --strictPort) > ${SERVER_LOG} 2>&1`,
+			url: `${baseURL}/api/health`,
+			env: { PARLOR_STATE_DIR: STATE_DIR, CLOUDFLARE_CF_FETCH_ENABLED: "false", PARLOR_OAUTH_EMULATOR: EMULATOR_URL },
+			reuseExistingServer: !process.env.CI,
+			timeout: 120_000,
+		},
+	],
 });

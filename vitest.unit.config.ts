@@ -1,9 +1,9 @@
 import { defineConfig } from "vitest/config";
 
-// Pure logic shared by both sides (protocol parsing, the client cache merge) runs in plain Node.
+// Pure logic (protocol parsing, the client cache merge, the OAuth emulator) runs in plain Node.
 export default defineConfig({
 	test: {
-		include: ["src/**/*.test.ts", "api/protocol/**/*.test.ts"],
+		include: ["src/**/*.test.ts", "api/protocol/**/*.test.ts", "scripts/**/*.test.ts"],
 		environment: "node",
 	},
 });

@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { EMULATOR_PORTS, emulatorVars } from "./scripts/oauth-emulator/clients.ts";
 
 const migrations = await readD1Migrations("./migrations");
 
@@ -18,6 +19,8 @@ export default defineConfig({
 					MESSAGE_RATE_LIMIT_BURST: "60",
 					MESSAGE_RATE_LIMIT_PER_SECOND: "0.01",
 					TEST_MIGRATIONS: migrations,
+					// GitHub, Google and X, routed to the emulator that globalSetup starts.
+					...emulatorVars(`http://127.0.0.1:${EMULATOR_PORTS.workers}`),
 				},
 			},
 		}),
@@ -25,5 +28,6 @@ export default defineConfig({
 	test: {
 		include: ["api/**/*.test.ts", "tests/workers/**/*.test.ts"],
 		setupFiles: ["./tests/workers/apply-migrations.ts"],
+		globalSetup: ["./tests/workers/oauth-emulator-setup.ts"],
 	},
 });

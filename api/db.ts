@@ -2,8 +2,8 @@ import { type Generated, Kysely } from "kysely";
 import { D1Dialect } from "kysely-d1";
 
 /**
- * Tables the app reads through Kysely. Better Auth owns and writes `user` and `account`
- * (migrations/0001); the app only reads them.
+ * Tables the app reads through Kysely. Better Auth owns and writes `user`, `account` and
+ * `rateLimit` (migrations/0001); the app only reads them. `session_room` is the app's own.
  */
 export interface Database {
 	user: {
@@ -23,6 +23,12 @@ export interface Database {
 		userId: string;
 		createdAt: string;
 		updatedAt: string;
+	};
+	/** migrations/0002: rooms each session has a socket in, so ending the session can close them. */
+	session_room: {
+		sessionId: string;
+		roomId: string;
+		connectedAt: number;
 	};
 	rateLimit: {
 		id: Generated<string>;

@@ -12,3 +12,22 @@ export type AppEnv = {
 		roomId: string;
 	};
 };
+
+/** Optional secrets (`.dev.vars` locally, `wrangler secret put` in production); absent means off. */
+interface OptionalSecrets {
+	GITHUB_CLIENT_ID?: string;
+	GITHUB_CLIENT_SECRET?: string;
+	GOOGLE_CLIENT_ID?: string;
+	GOOGLE_CLIENT_SECRET?: string;
+	TWITTER_CLIENT_ID?: string;
+	TWITTER_CLIENT_SECRET?: string;
+	/** Development and tests only: route OAuth to the local emulator (api/oauth/emulator-routing.ts). */
+	OAUTH_EMULATOR_URL?: string;
+}
+
+declare global {
+	interface Env extends OptionalSecrets {}
+	namespace Cloudflare {
+		interface Env extends OptionalSecrets {}
+	}
+}

@@ -1,9 +1,10 @@
 import { Hono } from "hono";
-import { getAuth } from "../auth";
 import type { AppEnv } from "./env";
 import { jsonError } from "./http-errors";
 import { roomIdParam } from "./middleware/room-id";
-import { loadSession } from "./middleware/session";
+import { loadFreshSession, loadSession } from "./middleware/session";
+import { authRoutes } from "./routes/auth";
+import { authMethodsRoutes } from "./routes/auth-methods";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { roomMessagesRoutes } from "./routes/room-messages";
@@ -13,15 +14,16 @@ export { ChatRoomDurableObject } from "./chat-room/ChatRoomDurableObject";
 
 const app = new Hono<AppEnv>().basePath("/api");
 
-// Better Auth owns everything under /api/auth (sign-in, callbacks, sessions, sign-out).
-app.on(["GET", "POST"], "/auth/*", (c) => getAuth(c.env).handler(c.req.raw));
-
 app.use("/me", loadSession);
-app.use("/rooms/:room/*", roomIdParam, loadSession);
-app.use("/chat", roomIdParam, loadSession);
-app.use("/chat/*", roomIdParam, loadSession);
+app.use("/rooms/:room/*", roomIdParam);
+app.use("/rooms/:room/messages", loadSession);
+app.use("/rooms/:room/socket", loadFreshSession);
+app.use("/chat/messages", roomIdParam, loadSession);
+app.use("/chat", roomIdParam, loadFreshSession);
 
 app
+	.route("/auth", authRoutes)
+	.route("/auth-methods", authMethodsRoutes)
 	.route("/health", healthRoutes)
 	.route("/me", meRoutes)
 	.route("/rooms/:room/messages", roomMessagesRoutes)

@@ -17,7 +17,8 @@ import { planResume } from "./resume";
 import { nextPruneAt, PRUNE_CONTINUE_MS, PRUNE_DELAY_MS, pruneBatch } from "./retention";
 import { type RoomConfig, readRoomConfig } from "./room-config";
 import { readRoomConnection } from "./room-handshake";
-import { AttachmentCache, type SocketAttachment } from "./socket-attachment";
+import { closeExpiredSockets, closeQuietly, SESSION_EXPIRED_CODE } from "./session-expiry";
+import { AttachmentCache, type SocketAttachment, sessionTag, userTag } from "./socket-attachment";
 
 function send(ws: WebSocket, frame: ServerMessage): void {
 	try {
@@ -55,16 +56,26 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		if (request.headers.get("Upgrade") !== "websocket") return new Response("Expected a WebSocket", { status: 426 });
 
 		const { 0: client, 1: server } = new WebSocketPair();
-		// The user id tag lets the room find all of a user's sockets (e.g. to close them on sign-out).
-		this.ctx.acceptWebSocket(server, [connection.user.id]);
+		// Tags let the room find a user's or a session's sockets without waking every attachment.
+		this.ctx.acceptWebSocket(server, [userTag(connection.user.id), sessionTag(connection.sessionId)]);
 		this.attachments.set(server, {
 			roomId: connection.roomId,
 			user: connection.user,
 			connectionId: crypto.randomUUID(),
+			sessionId: connection.sessionId,
 			sessionExpiresAt: connection.sessionExpiresAt,
 			ready: false,
 		});
+		// The alarm also enforces session expiry on sockets that never send another frame.
+		await this.scheduleAlarm(connection.sessionExpiresAt);
 		return new Response(null, { status: 101, webSocket: client });
+	}
+
+	/** RPC from the Worker when a session ends (sign-out, revocation): its sockets close at once. */
+	async closeSession(sessionId: string): Promise<number> {
+		const sockets = this.ctx.getWebSockets(sessionTag(sessionId));
+		for (const ws of sockets) closeQuietly(ws, SESSION_EXPIRED_CODE, "Signed out.");
+		return sockets.length;
 	}
 
 	/** RPC from the Worker: one page of history, newest last. */
@@ -76,7 +87,9 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		const attachment = this.attachments.get(ws);
 		if (!attachment) return ws.close(1011, "Connection state lost; reconnect.");
-		if (Date.now() >= attachment.sessionExpiresAt) return ws.close(1008, "Session expired; sign in again.");
+		if (Date.now() >= attachment.sessionExpiresAt) {
+			return closeQuietly(ws, SESSION_EXPIRED_CODE, "Session expired; sign in again.");
+		}
 
 		if (typeof raw !== "string") {
 			if (raw.byteLength > MAX_FRAME_BYTES) return ws.close(1009, "Frame too large.");
@@ -97,27 +110,24 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 
 	async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
 		// Complete the closing handshake; 1005/1006 are reserved and may not be sent back.
-		try {
-			ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
-		} catch {
-			// Already closed.
-		}
+		closeQuietly(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
 	}
 
 	async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
 		console.warn("room socket error", error);
-		try {
-			ws.close(1011, "Socket error.");
-		} catch {
-			// Already closed.
-		}
+		closeQuietly(ws, 1011, "Socket error.");
 	}
 
+	/** One alarm serves two jobs: pruning old messages and closing sockets whose session ended. */
 	async alarm(): Promise<void> {
 		const now = Date.now();
 		const { more } = pruneBatch(this.ctx.storage.sql, this.store.latestSeq, this.config, now);
-		const next = more ? now + PRUNE_CONTINUE_MS : nextPruneAt(this.ctx.storage.sql, this.config);
-		this.alarmAt = next === null ? null : Math.max(next, now + PRUNE_CONTINUE_MS);
+		const prune = more ? now + PRUNE_CONTINUE_MS : nextPruneAt(this.ctx.storage.sql, this.config);
+		const expiry = closeExpiredSockets(this.ctx.getWebSockets(), this.attachments, now);
+		const due = [prune === null ? null : Math.max(prune, now + PRUNE_CONTINUE_MS), expiry].filter(
+			(t): t is number => t !== null,
+		);
+		this.alarmAt = due.length ? Math.min(...due) : null;
 		if (this.alarmAt !== null) await this.ctx.storage.setAlarm(this.alarmAt);
 	}
 
@@ -183,12 +193,15 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 
 	/** Arms the prune alarm if none is set, or pulls it closer once the room is over its count. */
 	private async armPruneAlarm(now: number): Promise<void> {
-		if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-		const soon = now + PRUNE_DELAY_MS;
 		const overCount = this.store.latestSeq - this.store.oldestSeq() + 1 > this.config.retentionCount;
-		if (this.alarmAt === null || (overCount && this.alarmAt > soon)) {
-			this.alarmAt = soon;
-			await this.ctx.storage.setAlarm(soon);
-		}
+		await this.scheduleAlarm(now + PRUNE_DELAY_MS, !overCount);
+	}
+
+	/** Moves the alarm to `at` when that is sooner (or, with `onlyIfUnset`, only when none is set). */
+	private async scheduleAlarm(at: number, onlyIfUnset = false): Promise<void> {
+		if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+		if (this.alarmAt !== null && (onlyIfUnset || this.alarmAt <= at)) return;
+		this.alarmAt = at;
+		await this.ctx.storage.setAlarm(at);
 	}
 }

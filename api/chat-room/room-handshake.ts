@@ -11,6 +11,7 @@ const CONNECTION_HEADER = "x-parlor-connection";
 const ConnectionSchema = v.object({
 	roomId: RoomIdSchema,
 	user: AuthorSchema,
+	sessionId: v.string(),
 	sessionExpiresAt: v.number(),
 });
 export type RoomConnection = v.InferOutput<typeof ConnectionSchema>;

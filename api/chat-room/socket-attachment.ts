@@ -9,6 +9,8 @@ export type SocketAttachment = {
 	/** The user the Worker verified before the upgrade. */
 	user: Author;
 	connectionId: string;
+	/** The Better Auth session behind the socket; ending it closes the socket. */
+	sessionId: string;
 	/** When the session behind this socket ends (ms since the epoch). */
 	sessionExpiresAt: number;
 	/** Set once the client said `hello`; only ready sockets receive live messages. */
@@ -22,15 +24,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** Narrows a deserialized attachment field by field; anything malformed reads as null. */
 export function parseAttachment(value: unknown): SocketAttachment | null {
 	if (!isRecord(value) || !isRecord(value.user)) return null;
-	const { roomId, user, connectionId, sessionExpiresAt, ready } = value;
+	const { roomId, user, connectionId, sessionId, sessionExpiresAt, ready } = value;
 	if (typeof roomId !== "string") return null;
 	if (typeof user.id !== "string" || typeof user.name !== "string") return null;
 	if (user.image !== null && typeof user.image !== "string") return null;
-	if (typeof connectionId !== "string" || typeof sessionExpiresAt !== "number" || typeof ready !== "boolean") {
-		return null;
-	}
-	return { roomId, user: { id: user.id, name: user.name, image: user.image }, connectionId, sessionExpiresAt, ready };
+	if (typeof connectionId !== "string" || typeof sessionId !== "string") return null;
+	if (typeof sessionExpiresAt !== "number" || typeof ready !== "boolean") return null;
+	const author = { id: user.id, name: user.name, image: user.image };
+	return { roomId, user: author, connectionId, sessionId, sessionExpiresAt, ready };
 }
+
+/** Tags a socket is accepted with, so the room can find sockets by user or by session. */
+export const userTag = (userId: string) => `user:${userId}`;
+export const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
 /** Reads a socket's attachment, caching it so a broadcast does not deserialize every socket. */
 export class AttachmentCache {

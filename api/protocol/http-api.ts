@@ -20,6 +20,20 @@ export const MeResponseSchema = v.object({
 });
 export type MeResponse = v.InferOutput<typeof MeResponseSchema>;
 
+export const SignInProviderSchema = v.object({
+	id: v.picklist(["github", "google", "twitter"]),
+	name: v.string(),
+});
+export type SignInProvider = v.InferOutput<typeof SignInProviderSchema>;
+
+/** `GET /api/auth-methods`: what the sign-in page can offer. Email and guest are always on. */
+export const AuthMethodsSchema = v.object({
+	email: v.boolean(),
+	guest: v.boolean(),
+	providers: v.array(SignInProviderSchema),
+});
+export type AuthMethods = v.InferOutput<typeof AuthMethodsSchema>;
+
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 100;
 

@@ -17,8 +17,8 @@ export const meRoutes = new Hono<AppEnv>().use(requireSession).get("/", async (c
 		user: {
 			id: user.id,
 			name: user.name,
-			// Guests get a placeholder address from Better Auth; it means nothing to a person.
-			email: isGuest ? null : user.email,
+			// Guests and X accounts without an email get a placeholder address (RFC 6761 `.invalid`).
+			email: isGuest || user.email.endsWith(".invalid") ? null : user.email,
 			image: user.image ?? null,
 			isGuest,
 		},

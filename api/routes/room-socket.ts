@@ -5,6 +5,7 @@ import type { AppEnv } from "../env";
 import { jsonError } from "../http-errors";
 import { requireTrustedOrigin } from "../middleware/origin";
 import { requireSession } from "../middleware/session";
+import { recordSessionRoom } from "../session-sockets";
 
 // Attachments are capped at 2 KiB; profile fields from OAuth providers are not.
 const MAX_NAME = 64;
@@ -22,7 +23,10 @@ export const roomSocketRoutes = new Hono<AppEnv>().get("/", requireTrustedOrigin
 	const request = roomUpgradeRequest({
 		roomId: c.var.roomId,
 		user: { id: user.id, name: user.name.slice(0, MAX_NAME), image },
+		sessionId: session.id,
 		sessionExpiresAt: new Date(session.expiresAt).getTime(),
 	});
+	// Recorded before the upgrade, so a sign-out racing this request still finds the socket.
+	await recordSessionRoom(c.env, session.id, c.var.roomId);
 	return roomStub(c.env, c.var.roomId).fetch(request);
 });

@@ -1,13 +1,16 @@
 import { createFileRoute } from "@tanstack/solid-router";
 import * as v from "valibot";
 import { SignInPage } from "../features/auth/SignInPage";
+import { authMethodsQuery } from "../features/auth/session-queries";
 
 export const Route = createFileRoute("/sign-in")({
-	validateSearch: v.object({ redirect: v.optional(v.string()) }),
+	validateSearch: v.object({ redirect: v.optional(v.string()), error: v.optional(v.string()) }),
+	// Provider buttons are part of the first paint, not a flash after it.
+	loader: ({ context }) => context.queryClient.ensureQueryData(authMethodsQuery),
 	component: SignInRoute,
 });
 
 function SignInRoute() {
 	const search = Route.useSearch();
-	return <SignInPage redirect={search().redirect} />;
+	return <SignInPage redirect={search().redirect} error={search().error} />;
 }

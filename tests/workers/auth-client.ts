@@ -42,6 +42,13 @@ export class TestClient {
 		return body.user;
 	}
 
+	/** Another client with a copy of this one's cookies, as if they had been stolen mid-flow. */
+	clone(): TestClient {
+		const copy = new TestClient(this.origin);
+		for (const [name, value] of this.cookies) copy.cookies.set(name, value);
+		return copy;
+	}
+
 	hasCookie(name: string): boolean {
 		return this.cookies.has(name);
 	}

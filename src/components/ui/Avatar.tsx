@@ -24,7 +24,14 @@ export function Avatar(props: { name: string; image: string | null; seed: string
 				</span>
 			}
 		>
-			{(src) => <img alt="" src={src()} class={`shrink-0 rounded-full object-cover ${sizeClass()}`} />}
+			{(src) => (
+				<img
+					alt=""
+					src={src()}
+					referrerPolicy="no-referrer"
+					class={`shrink-0 rounded-full object-cover ${sizeClass()}`}
+				/>
+			)}
 		</Show>
 	);
 }

@@ -1,15 +1,38 @@
-import { useQueryClient } from "@tanstack/solid-query";
+import { useQuery, useQueryClient } from "@tanstack/solid-query";
 import { createSignal, Show } from "solid-js";
 import { Button } from "../../components/ui/Button";
 import { authClient } from "./auth-client";
 import { EmailForm } from "./EmailForm";
+import { oauthErrorMessage } from "./oauth-errors";
+import { ProviderButtons } from "./ProviderButtons";
 import { safeRedirect } from "./safe-redirect";
-import { sessionQueryKey } from "./session-queries";
+import { authMethodsQuery, sessionQueryKey } from "./session-queries";
 
-export function SignInPage(props: { redirect: string | undefined }) {
+export function SignInPage(props: { redirect: string | undefined; error: string | undefined }) {
 	const queryClient = useQueryClient();
-	const [error, setError] = createSignal<string | null>(null);
+	const methods = useQuery(() => authMethodsQuery);
+	// An OAuth provider sends people back here with `?error=` when sign-in did not complete.
+	const [error, setError] = createSignal<string | null>(props.error ? oauthErrorMessage(props.error) : null);
 	const [busy, setBusy] = createSignal(false);
+
+	async function continueWith(provider: "github" | "google" | "twitter") {
+		setBusy(true);
+		setError(null);
+		// Better Auth answers with the provider's authorize URL and the client navigates there.
+		const result = await authClient.signIn.social({
+			provider,
+			callbackURL: safeRedirect(props.redirect, window.location.origin),
+			errorCallbackURL: "/sign-in",
+		});
+		if (result.error) {
+			setBusy(false);
+			setError(
+				result.error.status === 429
+					? "Too many sign-in attempts. Wait a few seconds and try again."
+					: (result.error.message ?? "Could not start signing in."),
+			);
+		}
+	}
 
 	async function finish() {
 		await queryClient.invalidateQueries({ queryKey: sessionQueryKey });
@@ -35,9 +58,12 @@ export function SignInPage(props: { redirect: string | undefined }) {
 					<p class="mt-1 text-sm text-zinc-600 dark:text-zinc-400">Real-time rooms for your team.</p>
 				</div>
 				<div class="rounded-2xl bg-white p-6 shadow-sm ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
-					<Button class="w-full" variant="secondary" disabled={busy()} onClick={continueAsGuest}>
-						Continue as guest
-					</Button>
+					<div class="flex flex-col gap-2">
+						<ProviderButtons providers={methods.data?.providers ?? []} disabled={busy()} onSelect={continueWith} />
+						<Button class="w-full" variant="secondary" disabled={busy()} onClick={continueAsGuest}>
+							Continue as guest
+						</Button>
+					</div>
 					<div class="my-5 flex items-center gap-3 text-xs text-zinc-500 dark:text-zinc-400" aria-hidden="true">
 						<span class="h-px flex-1 bg-zinc-200 dark:bg-zinc-800" />
 						or use email

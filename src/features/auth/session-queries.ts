@@ -1,6 +1,6 @@
 import { queryOptions } from "@tanstack/solid-query";
 import * as v from "valibot";
-import { type MeResponse, MeResponseSchema } from "../../../api/protocol/http-api";
+import { type AuthMethods, AuthMethodsSchema, type MeResponse, MeResponseSchema } from "../../../api/protocol/http-api";
 
 export const sessionQueryKey = ["session"] as const;
 
@@ -14,4 +14,15 @@ export const sessionQuery = queryOptions({
 		return v.parse(MeResponseSchema, await res.json());
 	},
 	staleTime: 60_000,
+});
+
+/** Which sign-in methods the server offers; OAuth providers appear only when configured. */
+export const authMethodsQuery = queryOptions({
+	queryKey: ["auth-methods"] as const,
+	queryFn: async (): Promise<AuthMethods> => {
+		const res = await fetch("/api/auth-methods");
+		if (!res.ok) throw new Error(`Could not load sign-in options (HTTP ${res.status}).`);
+		return v.parse(AuthMethodsSchema, await res.json());
+	},
+	staleTime: Number.POSITIVE_INFINITY,
 });
