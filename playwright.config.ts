@@ -50,7 +50,13 @@ export default defineConfig({
 			// Its output goes to a log file that failing tests attach (tests/e2e/fixtures.ts).
 			command: `mkdir -p test-results && (node scripts/prepare-local.mjs --fresh && vite build --logLevel warn && vite preview --port ${PORT} --strictPort) > ${SERVER_LOG} 2>&1`,
 			url: `${baseURL}/api/health`,
-			env: { PARLOR_STATE_DIR: STATE_DIR, CLOUDFLARE_CF_FETCH_ENABLED: "false", PARLOR_OAUTH_EMULATOR: EMULATOR_URL },
+			env: {
+				PARLOR_STATE_DIR: STATE_DIR,
+				CLOUDFLARE_CF_FETCH_ENABLED: "false",
+				PARLOR_OAUTH_EMULATOR: EMULATOR_URL,
+				// Tests seed rooms with up to 1,000 messages from one user; the limit itself is tested in workerd.
+				PARLOR_VARS: JSON.stringify({ MESSAGE_RATE_LIMIT_BURST: "5000", MESSAGE_RATE_LIMIT_PER_SECOND: "1000" }),
+			},
 			reuseExistingServer: !process.env.CI,
 			timeout: 120_000,
 		},

@@ -11,6 +11,8 @@ const stateDir = process.env.PARLOR_STATE_DIR;
 // Set by `npm run dev` and the e2e server when the local OAuth emulator runs: the Worker then gets
 // the emulator's client credentials and routes GitHub, Google and X to it (dev only; see README).
 const oauthEmulator = process.env.PARLOR_OAUTH_EMULATOR;
+// Test and benchmark servers override a few vars (e.g. a higher send rate to seed history fast).
+const varOverrides: Record<string, string> = JSON.parse(process.env.PARLOR_VARS ?? "{}");
 
 export default defineConfig({
 	plugins: [
@@ -20,7 +22,7 @@ export default defineConfig({
 		cloudflare({
 			persistState: stateDir ? { path: stateDir } : true,
 			inspectorPort: stateDir ? false : undefined,
-			config: oauthEmulator ? { vars: emulatorVars(oauthEmulator) } : undefined,
+			config: { vars: { ...(oauthEmulator ? emulatorVars(oauthEmulator) : {}), ...varOverrides } },
 		}),
 	],
 	server: { host: "localhost" },

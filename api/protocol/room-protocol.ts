@@ -148,6 +148,9 @@ export const ServerMessageSchema = v.variant("type", [
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrameSchema>;
+export type WelcomeFrame = v.InferOutput<typeof WelcomeFrameSchema>;
+export type AckFrame = v.InferOutput<typeof AckFrameSchema>;
+export type ResetFrame = v.InferOutput<typeof ResetFrameSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Parsing

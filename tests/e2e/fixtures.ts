@@ -2,7 +2,14 @@ import { existsSync, readFileSync } from "node:fs";
 import { test as base } from "@playwright/test";
 import { SERVER_LOG } from "../../playwright.config";
 
-let testCount = 0;
+/**
+ * A random client address. Playwright restarts its worker after a failure, so a counter would
+ * hand out the same addresses again within Better Auth's 10-second rate-limit window.
+ */
+export function randomIp(): string {
+	const octet = () => 1 + Math.floor(Math.random() * 254);
+	return `10.${octet()}.${octet()}.${octet()}`;
+}
 
 /**
  * Playwright's test, plus the server's log attached to every failing test. Each test also looks
@@ -11,11 +18,7 @@ let testCount = 0;
  */
 export const test = base.extend<{ serverLogOnFailure: undefined }>({
 	extraHTTPHeaders: async ({ extraHTTPHeaders }, use) => {
-		testCount++;
-		await use({
-			...extraHTTPHeaders,
-			"cf-connecting-ip": `10.1.${Math.floor(testCount / 250)}.${(testCount % 250) + 1}`,
-		});
+		await use({ ...extraHTTPHeaders, "cf-connecting-ip": randomIp() });
 	},
 	serverLogOnFailure: [
 		async ({ browserName: _ }, use, testInfo) => {

@@ -18,7 +18,7 @@ export function Avatar(props: { name: string; image: string | null; seed: string
 				<span
 					aria-hidden="true"
 					class={`inline-grid shrink-0 place-items-center rounded-full font-semibold text-white ${sizeClass()}`}
-					style={{ "background-color": `hsl(${hue()} 55% 42%)` }}
+					style={{ "background-color": `hsl(${hue()} 55% 30%)` }}
 				>
 					{initials()}
 				</span>

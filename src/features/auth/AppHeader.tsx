@@ -31,6 +31,11 @@ export function AppHeader() {
 						<span class="hidden text-sm font-medium sm:inline" data-testid="current-user">
 							{user().name}
 						</span>
+						<Show when={user().isGuest}>
+							<span class="rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-medium text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
+								Guest
+							</span>
+						</Show>
 						<Button variant="ghost" onClick={signOut}>
 							Sign out
 						</Button>

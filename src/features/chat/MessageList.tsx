@@ -1,0 +1,225 @@
+import { createVirtualizer } from "@tanstack/solid-virtual";
+import { createEffect, createSignal, For, on, onMount, Show } from "solid-js";
+import type { ChatRow } from "./chat-rows";
+import { MessageRow } from "./MessageRow";
+
+/** Rows this close to the top start loading the previous page, before the reader hits the edge. */
+const LOAD_OLDER_WITHIN = 3;
+
+const estimateSize = (row: ChatRow | undefined) =>
+	row?.kind === "day" ? 36 : row && "grouped" in row && row.grouped ? 28 : 60;
+
+/**
+ * The room's messages as a virtualized, end-anchored list (see readme_assets/docs/chat-virtualization.md):
+ * only rows near the viewport are in the DOM; it follows new messages only when the reader is at
+ * the bottom; prepending older history keeps the row under the reader's eye where it was.
+ */
+export function MessageList(props: {
+	rows: ChatRow[];
+	/** Seq of the newest stored message, to count what arrived while the reader was scrolled up. */
+	latestSeq: number | null;
+	hasOlder: boolean;
+	loadingOlder: boolean;
+	onLoadOlder: () => void;
+	onRetry: (clientId: string) => void;
+	onDiscard: (clientId: string) => void;
+	/** Changes whenever this user sends: their own message always brings the list to the bottom. */
+	sentCount: number;
+}) {
+	let scrollElement: HTMLDivElement | undefined;
+	const [atEnd, setAtEnd] = createSignal(true);
+	const [seenSeq, setSeenSeq] = createSignal<number | null>(null);
+	// Older pages load only after the first scroll to the latest message has landed; otherwise the
+	// list, still at the top while that scroll runs, would load (and anchor to) old history.
+	const [settled, setSettled] = createSignal(false);
+
+	const virtualizer = createVirtualizer({
+		get count() {
+			return props.rows.length;
+		},
+		getScrollElement: () => scrollElement ?? null,
+		estimateSize: (index) => estimateSize(props.rows[index]),
+		getItemKey: (index) => props.rows[index]?.key ?? index,
+		anchorTo: "end",
+		followOnAppend: true,
+		scrollEndThreshold: 48,
+		overscan: 8,
+		onChange: (instance) => {
+			const end = instance.isAtEnd();
+			setAtEnd(end);
+			if (end) {
+				setSeenSeq(props.latestSeq);
+				setSettled(true);
+			}
+			maybeLoadOlder();
+		},
+	});
+
+	/** The first row at the viewport's top edge and how far its top sits from that edge. */
+	let readingPosition: { key: string; offset: number } | null = null;
+	let holding = false;
+	function captureReadingPosition(): { key: string; offset: number } | null {
+		if (!scrollElement) return null;
+		const edge = scrollElement.getBoundingClientRect().top;
+		for (const el of scrollElement.querySelectorAll<HTMLElement>("[data-key]")) {
+			// Not the oldest loaded row: once older messages arrive it may join their group and lose
+			// its header, so the text below it would move if it were the one held in place.
+			if (el.dataset.index === "0") continue;
+			const rect = el.getBoundingClientRect();
+			if (rect.bottom > edge && el.dataset.key) return { key: el.dataset.key, offset: rect.top - edge };
+		}
+		return null;
+	}
+	/**
+	 * Safety net over the virtualizer's own prepend anchoring, which can land off target when the
+	 * page arrives mid-gesture at the top edge: for a few frames after older history is prepended,
+	 * put the row the reader was looking at back where it was.
+	 */
+	function holdReadingPosition(frames: number) {
+		const target = readingPosition;
+		if (!target || !scrollElement) return;
+		holding = true;
+		const step = (left: number) => {
+			const el = scrollElement?.querySelector<HTMLElement>(`[data-key="${CSS.escape(target.key)}"]`);
+			if (el && scrollElement) {
+				const drift = el.getBoundingClientRect().top - scrollElement.getBoundingClientRect().top - target.offset;
+				if (Math.abs(drift) >= 1) scrollElement.scrollTop += drift;
+			}
+			if (left > 0) requestAnimationFrame(() => step(left - 1));
+			else holding = false;
+		};
+		queueMicrotask(() => step(frames));
+	}
+
+	// Right after a page is prepended the list is still at the top for a frame or two, until the
+	// virtualizer writes the anchored scroll position; loading again in that window would prepend
+	// before the anchor lands and move the reader's message.
+	const [cooling, setCooling] = createSignal(false);
+	function maybeLoadOlder() {
+		const first = virtualizer.getVirtualItems()[0];
+		const nearTop = first !== undefined && first.index <= LOAD_OLDER_WITHIN;
+		if (settled() && !cooling() && nearTop && props.hasOlder && !props.loadingOlder) {
+			readingPosition = captureReadingPosition();
+			props.onLoadOlder();
+		}
+	}
+	createEffect(
+		on(
+			() => props.loadingOlder,
+			(loading, wasLoading) => {
+				if (loading || !wasLoading) return;
+				holdReadingPosition(6);
+				setCooling(true);
+				const done = () => {
+					clearTimeout(timer);
+					scrollElement?.removeEventListener("scroll", done);
+					setCooling(false);
+					maybeLoadOlder();
+				};
+				// The anchored position lands as a scroll; if nothing needed to move, a moment is enough.
+				const timer = setTimeout(done, 300);
+				scrollElement?.addEventListener("scroll", done, { once: true });
+			},
+		),
+	);
+
+	// A row changes size at its top (its author header appears or goes as grouping changes when
+	// older messages are prepended), so a row whose top is at or above the viewport's top edge
+	// must shift the scroll position by its change, or everything under the reader's eye moves.
+	virtualizer.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) =>
+		item.start <= (instance.scrollOffset ?? 0);
+
+	onMount(() => {
+		virtualizer.scrollToEnd();
+		// While a page is on its way the reader may keep scrolling: remember where they end up.
+		scrollElement?.addEventListener("scroll", () => {
+			if (props.loadingOlder && !holding) readingPosition = captureReadingPosition();
+		});
+	});
+
+	// Reading at the bottom means everything is seen; scrolled up, newer messages are counted.
+	createEffect(
+		on(
+			() => props.latestSeq,
+			(latest) => {
+				if (atEnd() || seenSeq() === null) setSeenSeq(latest);
+			},
+		),
+	);
+	createEffect(
+		on(
+			() => props.sentCount,
+			() => virtualizer.scrollToEnd(),
+			{ defer: true },
+		),
+	);
+
+	const unseen = () => {
+		const latest = props.latestSeq;
+		const seen = seenSeq();
+		if (atEnd() || latest === null || seen === null) return 0;
+		return props.rows.filter((r) => r.kind === "message" && r.message.seq > seen).length;
+	};
+
+	const items = () => virtualizer.getVirtualItems();
+
+	return (
+		<div class="relative min-h-0 flex-1">
+			<div
+				ref={scrollElement}
+				class="h-full overflow-y-auto overscroll-contain [overflow-anchor:none]"
+				role="log"
+				aria-label="Messages"
+				aria-busy={props.loadingOlder}
+				data-testid="message-scroller"
+				data-rows={props.rows.length}
+				// biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1)
+				tabIndex={0}
+			>
+				<div class="relative w-full" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+					<div class="absolute top-0 left-0 w-full" style={{ transform: `translateY(${items()[0]?.start ?? 0}px)` }}>
+						<For each={items()}>
+							{(item) => {
+								const row = () => props.rows[item.index];
+								return (
+									<div
+										data-index={item.index}
+										data-key={row()?.key}
+										ref={(el) => {
+											// Re-measure whenever another row lands in this element (indexes shift on prepend).
+											createEffect(
+												on(
+													() => row()?.key,
+													() => queueMicrotask(() => virtualizer.measureElement(el)),
+												),
+											);
+										}}
+									>
+										<Show when={row()}>
+											{(r) => <MessageRow row={r()} onRetry={props.onRetry} onDiscard={props.onDiscard} />}
+										</Show>
+									</div>
+								);
+							}}
+						</For>
+					</div>
+				</div>
+			</div>
+			{/* Over the list, not in it: a row above the messages would push them down by its height. */}
+			<Show when={props.loadingOlder}>
+				<p class="pointer-events-none absolute top-2 left-1/2 -translate-x-1/2 rounded-full bg-white px-3 py-1 text-xs text-zinc-700 shadow ring-1 ring-zinc-200 dark:bg-zinc-900 dark:text-zinc-300 dark:ring-zinc-800">
+					Loading older messages…
+				</p>
+			</Show>
+			<Show when={unseen() > 0}>
+				<button
+					type="button"
+					class="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-indigo-600 px-4 py-1.5 text-sm font-semibold text-white shadow-lg hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+					onClick={() => virtualizer.scrollToEnd({ behavior: "smooth" })}
+				>
+					{unseen()} new {unseen() === 1 ? "message" : "messages"} ↓
+				</button>
+			</Show>
+		</div>
+	);
+}

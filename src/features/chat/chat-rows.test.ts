@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import type { ChatMessage } from "../../../api/protocol/room-protocol";
+import { buildRows, rowKey } from "./chat-rows";
+import type { OutboxEntry } from "./outbox";
+import { dayLabel, shortTime } from "./relative-time";
+
+const ada = { id: "ada", name: "Ada", image: null };
+const bob = { id: "bob", name: "Bob", image: null };
+const at = (day: number, h: number, m: number) => new Date(2026, 10, day, h, m).getTime();
+let seq = 0;
+const msg = (author: typeof ada, createdAt: number): ChatMessage => ({
+	seq: ++seq,
+	id: `id${seq}`,
+	author,
+	text: "hi",
+	createdAt,
+	clientId: `client-${seq}`,
+});
+
+describe("buildRows", () => {
+	it("inserts a divider per local day and groups one author's messages within 5 minutes", () => {
+		const rows = buildRows(
+			[
+				msg(ada, at(20, 9, 0)),
+				msg(ada, at(20, 9, 4)),
+				msg(ada, at(20, 9, 10)),
+				msg(bob, at(20, 9, 11)),
+				msg(bob, at(21, 8, 0)),
+			],
+			[],
+			ada,
+		);
+		expect(
+			rows.map((r) =>
+				r.kind === "day" ? "day" : `${r.kind === "message" ? r.message.author.id : "p"}${r.grouped ? "+" : ""}`,
+			),
+		).toEqual(["day", "ada", "ada+", "ada", "bob", "day", "bob"]);
+	});
+
+	it("leaves out the first day's divider while older history is still to load", () => {
+		const rows = buildRows([msg(ada, at(20, 9, 0)), msg(bob, at(21, 9, 0))], [], ada, { olderToLoad: true });
+		expect(rows.map((r) => r.kind)).toEqual(["message", "day", "message"]);
+	});
+
+	it("shows unsent messages after stored ones, and drops one once its stored copy arrives", () => {
+		const stored = msg(ada, at(20, 9, 0));
+		const entry = (clientId: string): OutboxEntry => ({
+			clientId,
+			text: "x",
+			createdAt: at(20, 9, 1),
+			status: "queued",
+		});
+		const rows = buildRows([stored], [entry(stored.clientId), entry("other-client")], ada);
+		expect(rows.filter((r) => r.kind === "pending").map((r) => r.key)).toEqual([rowKey("ada", "other-client")]);
+		expect(rows.find((r) => r.kind === "message")?.key).toBe(rowKey("ada", stored.clientId));
+	});
+});
+
+describe("times", () => {
+	const now = at(23, 12, 0);
+	it("says now, minutes, then the clock time", () => {
+		expect(shortTime(now - 10_000, now)).toBe("now");
+		expect(shortTime(now - 5 * 60_000, now)).toBe("5m");
+		expect(shortTime(at(23, 9, 5), now, "en-US")).toBe("9:05 AM");
+	});
+	it("names today, yesterday, weekdays, then dates", () => {
+		const day = (d: number) => new Date(2026, 10, d).getTime();
+		expect(dayLabel(day(23), now, "en-US")).toBe("Today");
+		expect(dayLabel(day(22), now, "en-US")).toBe("Yesterday");
+		expect(dayLabel(day(19), now, "en-US")).toBe("Thursday");
+		expect(dayLabel(day(2), now, "en-US")).toBe("November 2");
+	});
+});

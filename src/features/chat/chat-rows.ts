@@ -1,0 +1,71 @@
+import type { Author, ChatMessage } from "../../../api/protocol/room-protocol";
+import type { OutboxEntry } from "./outbox";
+
+/** Consecutive messages by one author within this window share one header (name, avatar). */
+export const GROUP_WINDOW_MS = 5 * 60_000;
+
+export type ChatRow =
+	| { kind: "day"; key: string; day: number }
+	| { kind: "message"; key: string; message: ChatMessage; grouped: boolean; own: boolean }
+	| { kind: "pending"; key: string; entry: OutboxEntry; author: Author; grouped: boolean };
+
+/** Local midnight of a timestamp: days divide where the reader's calendar does. */
+export function startOfDay(time: number): number {
+	const d = new Date(time);
+	d.setHours(0, 0, 0, 0);
+	return d.getTime();
+}
+
+/**
+ * A message and its optimistic copy share one key (`author:clientId`), so when the ack arrives the
+ * row is updated in place instead of being replaced: no flicker, no scroll jump.
+ */
+export const rowKey = (authorId: string, clientId: string) => `m:${authorId}:${clientId}`;
+
+/**
+ * The list as rendered: stored messages, then this user's unsent ones, with day dividers and grouping.
+ * While older history is still to load, the first day's divider is left out: those older messages
+ * may be from the same day, and a divider at the very top would be the row the list anchors to
+ * when they are prepended (it stays first), so the reader's message would not hold its place.
+ */
+export function buildRows(
+	messages: ChatMessage[],
+	pending: OutboxEntry[],
+	me: Author | null,
+	options: { olderToLoad?: boolean } = {},
+): ChatRow[] {
+	const rows: ChatRow[] = [];
+	let lastDay: number | null = null;
+	let last: { authorId: string; at: number } | null = null;
+	const stored = new Set<string>();
+
+	const place = (authorId: string, at: number): boolean => {
+		const day = startOfDay(at);
+		if (day !== lastDay) {
+			const leading = lastDay === null;
+			if (!leading || !options.olderToLoad) rows.push({ kind: "day", key: `d:${day}`, day });
+			if (!leading || !options.olderToLoad || rows.length > 0) last = null;
+			lastDay = day;
+		}
+		const grouped = last !== null && last.authorId === authorId && at - last.at < GROUP_WINDOW_MS;
+		last = { authorId, at };
+		return grouped;
+	};
+
+	for (const message of messages) {
+		const key = rowKey(message.author.id, message.clientId);
+		stored.add(key);
+		const grouped = place(message.author.id, message.createdAt);
+		rows.push({ kind: "message", key, message, grouped, own: message.author.id === me?.id });
+	}
+	if (me) {
+		for (const entry of pending) {
+			const key = rowKey(me.id, entry.clientId);
+			// Acked and already broadcast back: the stored message is the row now.
+			if (stored.has(key)) continue;
+			const grouped = place(me.id, entry.createdAt);
+			rows.push({ kind: "pending", key, entry, author: me, grouped });
+		}
+	}
+	return rows;
+}

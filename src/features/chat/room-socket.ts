@@ -1,0 +1,197 @@
+import ReconnectingWebSocket from "partysocket/ws";
+import {
+	type AckFrame,
+	type ChatMessage,
+	type ClientMessage,
+	type ErrorFrame,
+	PING_FRAME,
+	PONG_FRAME,
+	parseServerMessage,
+	type ResetFrame,
+	type WelcomeFrame,
+} from "../../../api/protocol/room-protocol";
+
+export type ConnectionState = "connecting" | "open" | "reconnecting" | "offline" | "closed";
+
+export type RoomSocketHandlers = {
+	onState(state: ConnectionState): void;
+	onWelcome(frame: WelcomeFrame): void;
+	onMessage(message: ChatMessage): void;
+	onAck(frame: AckFrame): void;
+	onError(frame: ErrorFrame): void;
+	onReset(frame: ResetFrame): void;
+	/** The room closed the socket because the session ended (1008); reconnecting cannot help. */
+	onSessionEnded(): void;
+};
+
+/** Keep-alive: the room's runtime answers pings without waking it; a missing pong means a dead link. */
+const PING_EVERY_MS = 20_000;
+const PONG_TIMEOUT_MS = 8_000;
+const SESSION_ENDED = 1008;
+
+/** Spreads reconnects of many clients over time (full jitter) so a restart is not a thundering herd. */
+function jitterMs(attempt: number): number {
+	return Math.random() * Math.min(5_000, 250 * 2 ** attempt);
+}
+
+/**
+ * The room's transport, with no framework in it: a reconnecting WebSocket (partysocket) with
+ * unlimited backoff plus jitter, a `hello {since}` on every (re)connect so the room replays what
+ * was missed, keep-alive pings, and reconnects on `online` and on the tab becoming visible.
+ * Frames are parsed by the shared protocol module; anything else is dropped.
+ */
+export class RoomSocket {
+	private readonly ws: ReconnectingWebSocket;
+	private readonly handlers: RoomSocketHandlers;
+	private readonly since: () => number | null;
+	private state: ConnectionState = "connecting";
+	private everOpened = false;
+	private ready = false;
+	private pingTimer: ReturnType<typeof setInterval> | undefined;
+	private pongTimer: ReturnType<typeof setTimeout> | undefined;
+	private readonly cleanups: Array<() => void> = [];
+
+	constructor(url: string, since: () => number | null, handlers: RoomSocketHandlers) {
+		this.handlers = handlers;
+		this.since = since;
+		let attempt = 0;
+		this.ws = new ReconnectingWebSocket(
+			async () => {
+				if (attempt++ > 0) await new Promise((resolve) => setTimeout(resolve, jitterMs(attempt)));
+				return url;
+			},
+			undefined,
+			{
+				minReconnectionDelay: 500,
+				maxReconnectionDelay: 15_000,
+				reconnectionDelayGrowFactor: 1.6,
+				connectionTimeout: 6_000,
+				maxRetries: Number.POSITIVE_INFINITY,
+				// Unsent messages live in the outbox, not in a socket buffer that a reload would lose.
+				maxEnqueuedMessages: 0,
+			},
+		);
+		this.ws.addEventListener("open", () => {
+			attempt = 0;
+			const since = this.since();
+			this.ws.send(JSON.stringify(since === null ? { type: "hello" } : { type: "hello", since }));
+			this.startPings();
+		});
+		this.ws.addEventListener("message", (event) => this.receive(event.data));
+		this.ws.addEventListener("close", (event) => {
+			this.ready = false;
+			this.stopPings();
+			if (event.code === SESSION_ENDED) {
+				this.ws.close();
+				this.setState("closed");
+				this.handlers.onSessionEnded();
+				return;
+			}
+			if (this.state !== "closed")
+				this.setState(navigator.onLine ? (this.everOpened ? "reconnecting" : "connecting") : "offline");
+		});
+		this.listen(window, "online", () => this.reconnectIfDown());
+		this.listen(window, "offline", () => {
+			if (!this.ready) this.setState("offline");
+		});
+		this.listen(document, "visibilitychange", () => {
+			if (document.visibilityState !== "visible") return;
+			if (this.ready) this.ping();
+			else this.reconnectIfDown();
+		});
+	}
+
+	get isReady(): boolean {
+		return this.ready;
+	}
+
+	/** Sends a frame once the room has welcomed this socket; returns false when it could not. */
+	send(frame: ClientMessage): boolean {
+		if (!this.ready) return false;
+		this.ws.send(JSON.stringify(frame));
+		return true;
+	}
+
+	/** The banner's "Reconnect now": skip the backoff wait. */
+	reconnect(): void {
+		if (this.state === "closed") return;
+		this.setState(this.everOpened ? "reconnecting" : "connecting");
+		this.ws.reconnect();
+	}
+
+	close(): void {
+		this.setState("closed");
+		this.stopPings();
+		for (const cleanup of this.cleanups) cleanup();
+		this.ws.close(1000, "Leaving the room");
+	}
+
+	private receive(data: unknown): void {
+		if (typeof data !== "string") return;
+		if (data === PONG_FRAME) {
+			clearTimeout(this.pongTimer);
+			return;
+		}
+		const frame = parseServerMessage(data);
+		if (!frame) return;
+		switch (frame.type) {
+			case "welcome":
+				this.ready = true;
+				this.everOpened = true;
+				this.setState("open");
+				this.handlers.onWelcome(frame);
+				break;
+			case "message":
+				this.handlers.onMessage(frame.message);
+				break;
+			case "ack":
+				this.handlers.onAck(frame);
+				break;
+			case "error":
+				this.handlers.onError(frame);
+				break;
+			case "reset":
+				this.handlers.onReset(frame);
+				break;
+			case "pong":
+				break;
+		}
+	}
+
+	private reconnectIfDown(): void {
+		if (!this.ready && this.state !== "closed") this.reconnect();
+	}
+
+	private ping(): void {
+		if (this.ws.readyState !== this.ws.OPEN) return;
+		this.ws.send(PING_FRAME);
+		clearTimeout(this.pongTimer);
+		this.pongTimer = setTimeout(() => this.ws.reconnect(4000, "No pong"), PONG_TIMEOUT_MS);
+	}
+
+	private startPings(): void {
+		this.stopPings();
+		this.pingTimer = setInterval(() => this.ping(), PING_EVERY_MS);
+	}
+
+	private stopPings(): void {
+		clearInterval(this.pingTimer);
+		clearTimeout(this.pongTimer);
+	}
+
+	private setState(state: ConnectionState): void {
+		if (this.state === state) return;
+		this.state = state;
+		this.handlers.onState(state);
+	}
+
+	private listen(target: EventTarget, type: string, handler: () => void): void {
+		target.addEventListener(type, handler);
+		this.cleanups.push(() => target.removeEventListener(type, handler));
+	}
+}
+
+export function roomSocketUrl(roomId: string, location: Location = window.location): string {
+	const protocol = location.protocol === "https:" ? "wss:" : "ws:";
+	return `${protocol}//${location.host}/api/rooms/${encodeURIComponent(roomId)}/socket`;
+}

@@ -1,0 +1,319 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page, WebSocketRoute } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import {
+	closeContexts,
+	distanceFromBottom,
+	freshRoom,
+	guestInRoom,
+	messageRow,
+	newContext,
+	openRoom,
+	SeedClient,
+	settledAtBottom,
+} from "./room-helpers";
+
+const numbered = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `seed message ${from + i}`);
+
+async function seeded(room: string, count: number): Promise<SeedClient> {
+	const seeder = await SeedClient.connect(room);
+	for (let sent = 0; sent < count; sent += 100) await seeder.send(numbered(Math.min(100, count - sent), sent + 1));
+	return seeder;
+}
+
+async function send(page: Page, room: string, text: string) {
+	const composer = page.getByRole("textbox", { name: `Message #${room}` });
+	await composer.fill(text);
+	await composer.press("Enter");
+}
+
+async function signInAsGuest(page: Page, room: string) {
+	await page.goto("/sign-in");
+	await page.getByRole("button", { name: "Continue as guest" }).click();
+	await expect(page).toHaveURL(/\/rooms\/general$/);
+	await openRoom(page, room);
+}
+
+test.afterEach(closeContexts);
+
+test.describe("the room", () => {
+	test("B's message appears for A, and A, reading at the bottom, stays at the bottom", async ({ browser }) => {
+		const room = freshRoom();
+		(await seeded(room, 60)).close();
+		const a = await guestInRoom(browser, room);
+		const b = await guestInRoom(browser, room);
+		await expect(messageRow(a, "seed message 60")).toBeVisible();
+		await settledAtBottom(a);
+
+		await send(b, room, "hello from B");
+		await expect(messageRow(a, "hello from B")).toBeVisible();
+		await expect.poll(() => distanceFromBottom(a)).toBeLessThanOrEqual(2);
+		await expect(messageRow(a, "hello from B")).toHaveCount(1);
+	});
+
+	test("A, scrolled up, is not moved by new messages and gets a button to jump to them", async ({ browser }) => {
+		const room = freshRoom();
+		const seeder = await seeded(room, 80);
+		const a = await guestInRoom(browser, room);
+		await expect(messageRow(a, "seed message 80")).toBeVisible();
+		await settledAtBottom(a);
+		await a.getByTestId("message-scroller").hover();
+		await a.mouse.wheel(0, -400);
+		await expect.poll(() => distanceFromBottom(a)).toBeGreaterThan(300);
+		const anchor = messageRow(a, "seed message 70");
+		const before = await anchor.boundingBox();
+
+		await seeder.send(["new one", "new two", "new three"]);
+		const jump = a.getByRole("button", { name: "3 new messages ↓" });
+		await expect(jump).toBeVisible();
+		const after = await anchor.boundingBox();
+		expect(Math.abs((after?.y ?? 0) - (before?.y ?? 0))).toBeLessThanOrEqual(1);
+
+		await jump.click();
+		await expect(messageRow(a, "new three")).toBeInViewport();
+		await expect.poll(() => distanceFromBottom(a)).toBeLessThanOrEqual(2);
+		await expect(jump).toBeHidden();
+		seeder.close();
+	});
+
+	test("loading older history keeps the message under the reader's eye in place (≤ 2 px)", async ({ browser }) => {
+		const room = freshRoom();
+		(await seeded(room, 200)).close();
+		const a = await guestInRoom(browser, room);
+		await settledAtBottom(a);
+		// Hold the request for the page before the first one (151..200) until the anchor is measured.
+		let release: () => void = () => {};
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		let requested = false;
+		await a.route(/\/messages\?.*before=151/, async (route) => {
+			requested = true;
+			await held;
+			await route.continue();
+		});
+		// The reader scrolls up with the mouse wheel until the list's top.
+		const scroller = a.getByTestId("message-scroller");
+		await scroller.hover();
+		for (let i = 0; i < 40 && (await scroller.evaluate((el) => el.scrollTop)) > 0; i++) {
+			await a.mouse.wheel(0, -200);
+			await a.waitForTimeout(30);
+		}
+		await expect.poll(() => requested).toBe(true);
+		const anchor = a.locator('article[data-seq="152"]');
+		await expect(anchor).toBeVisible();
+		const top = () =>
+			a.evaluate(
+				() =>
+					new Promise<number>((resolve) =>
+						requestAnimationFrame(() =>
+							requestAnimationFrame(() =>
+								resolve(document.querySelector('article[data-seq="152"]')?.getBoundingClientRect().top ?? Number.NaN),
+							),
+						),
+					),
+			);
+		// Wait for the wheel's scrolling to come to rest before taking the reference position.
+		let before = await top();
+		await expect
+			.poll(async () => {
+				const now = await top();
+				const still = now === before;
+				before = now;
+				return still;
+			})
+			.toBe(true);
+
+		// Record where the message is in every painted frame while the page lands, not just at the end.
+		await a.evaluate(() => {
+			const w = window as unknown as { __tops: number[] };
+			w.__tops = [];
+			const tick = () => {
+				const top = document.querySelector('article[data-seq="152"]')?.getBoundingClientRect().top;
+				w.__tops.push(top ?? Number.NaN);
+				if (w.__tops.length < 30) requestAnimationFrame(tick);
+			};
+			requestAnimationFrame(tick);
+		});
+		release();
+		await expect(a.locator('article[data-seq="150"]')).toBeAttached();
+		await expect.poll(() => a.evaluate(() => (window as unknown as { __tops: number[] }).__tops.length)).toBe(30);
+		const frames = await a.evaluate(() => (window as unknown as { __tops: number[] }).__tops);
+		const after = await top();
+		const worstFrame = Math.max(...frames.map((t) => Math.abs(t - before)));
+		expect(Number.isFinite(before)).toBe(true);
+		expect(Math.abs(after - before)).toBeLessThanOrEqual(2);
+		expect(worstFrame).toBeLessThanOrEqual(2);
+	});
+
+	test("a message sent while the socket is down shows as sending, then is sent once after reconnecting", async ({
+		browser,
+	}) => {
+		const room = freshRoom();
+		const a = await (await newContext(browser)).newPage();
+		let blocked = false;
+		let current: WebSocketRoute | null = null;
+		await a.routeWebSocket(/\/api\/rooms\/.+\/socket$/, (ws) => {
+			if (blocked) return ws.close({ code: 4000, reason: "test: network down" });
+			current = ws;
+			ws.connectToServer();
+		});
+		await signInAsGuest(a, room);
+		const b = await guestInRoom(browser, room);
+
+		blocked = true;
+		await (current as WebSocketRoute | null)?.close({ code: 4000, reason: "test: network down" });
+		await expect(a.getByRole("status")).toContainText("Reconnecting");
+		await send(a, room, "sent while offline");
+		const row = messageRow(a, "sent while offline");
+		await expect(row).toHaveAttribute("data-status", "pending");
+		await expect(row).toContainText("Sending…");
+
+		blocked = false;
+		await a.getByRole("button", { name: "Reconnect now" }).click();
+		await expect(row).not.toHaveAttribute("data-status", "pending");
+		await expect(row).toHaveAttribute("data-seq", /\d+/);
+		await expect(messageRow(b, "sent while offline")).toHaveCount(1);
+		await expect(row).toHaveCount(1);
+		const history = await (await a.request.get(`/api/rooms/${room}/messages`)).json();
+		expect(history.messages.filter((m: { text: string }) => m.text === "sent while offline")).toHaveLength(1);
+	});
+
+	test("reloading while a message is on its way stores it exactly once", async ({ browser }) => {
+		const room = freshRoom();
+		const a = await (await newContext(browser)).newPage();
+		let swallowAnswers = false;
+		await a.routeWebSocket(/\/api\/rooms\/.+\/socket$/, (ws) => {
+			const server = ws.connectToServer();
+			ws.onMessage((frame) => server.send(frame));
+			// The frame reaches the room, but the ack (and the echo) never come back: the page cannot know.
+			server.onMessage((frame) => {
+				if (swallowAnswers && /"type":"(ack|message)"/.test(String(frame))) return;
+				ws.send(frame);
+			});
+		});
+		await signInAsGuest(a, room);
+
+		swallowAnswers = true;
+		await send(a, room, "sent just before a reload");
+		await expect(messageRow(a, "sent just before a reload")).toHaveAttribute("data-status", "pending");
+		await expect
+			.poll(async () => (await (await a.request.get(`/api/rooms/${room}/messages`)).json()).messages.length)
+			.toBe(1);
+
+		swallowAnswers = false;
+		await a.reload();
+		const row = messageRow(a, "sent just before a reload");
+		await expect(row).toHaveAttribute("data-seq", "1");
+		await expect(row).toHaveCount(1);
+		const history = await (await a.request.get(`/api/rooms/${room}/messages`)).json();
+		expect(history.messages.map((m: { text: string }) => m.text)).toEqual(["sent just before a reload"]);
+	});
+
+	test("1,000 messages render with a bounded number of row elements", async ({ browser }) => {
+		const room = freshRoom();
+		(await seeded(room, 1000)).close();
+		const a = await guestInRoom(browser, room);
+		await settledAtBottom(a);
+		const scroller = a.getByTestId("message-scroller");
+		const rendered: number[] = [];
+		await scroller.hover();
+		// Scroll up until the first message is loaded: 20 pages of 50.
+		for (let i = 0; i < 200; i++) {
+			if ((await a.locator('article[data-seq="1"]').count()) > 0) break;
+			await a.mouse.wheel(0, -2000);
+			await a.waitForTimeout(50);
+			rendered.push(await a.locator("[data-index]").count());
+		}
+		await expect(a.locator('article[data-seq="1"]')).toBeAttached();
+		// 1,000 messages and one day divider in the list, a few dozen of them in the DOM.
+		await expect(scroller).toHaveAttribute("data-rows", "1001");
+		expect(Math.max(...rendered)).toBeLessThan(80);
+		expect(await a.locator("[data-index]").count()).toBeLessThan(80);
+	});
+
+	for (const scheme of ["light", "dark"] as const) {
+		test(`has no WCAG 2 AA violations (axe) in ${scheme} mode`, async ({ browser }) => {
+			const room = freshRoom();
+			const seeder = await seeded(room, 5);
+			const a = await guestInRoom(browser, room);
+			await a.emulateMedia({ colorScheme: scheme });
+			await seeder.send(["A reply from someone else", "And another, a bit longer, to show how text wraps in a row."]);
+			await send(a, room, "My own message");
+			await expect(messageRow(a, "My own message")).toHaveAttribute("data-seq", /\d+/);
+			const results = await new AxeBuilder({ page: a })
+				.withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+				.analyze();
+			expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual(
+				[],
+			);
+			seeder.close();
+		});
+	}
+
+	test("on a phone (390×844) the composer is on screen and sends", async ({ browser }) => {
+		const room = freshRoom();
+		(await seeded(room, 30)).close();
+		const context = await newContext(browser, {
+			viewport: { width: 390, height: 844 },
+			isMobile: true,
+			hasTouch: true,
+		});
+		const a = await context.newPage();
+		await signInAsGuest(a, room);
+		const composer = a.getByRole("textbox", { name: `Message #${room}` });
+		await expect(composer).toBeInViewport();
+		await expect(a.getByRole("button", { name: "Send" })).toBeInViewport();
+		await send(a, room, "from my phone");
+		await expect(messageRow(a, "from my phone")).toBeInViewport();
+		const overflow = await a.evaluate(
+			() => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+		);
+		expect(overflow).toBe(0);
+	});
+
+	test("Enter sends, Shift+Enter adds a line, and focus stays in the composer", async ({ browser }) => {
+		const room = freshRoom();
+		const a = await guestInRoom(browser, room);
+		await expect(a.getByText("No messages yet")).toBeVisible();
+		const composer = a.getByRole("textbox", { name: `Message #${room}` });
+		await composer.click();
+		await composer.pressSequentially("first line");
+		await composer.press("Shift+Enter");
+		await composer.pressSequentially("second line");
+		await composer.press("Enter");
+		const row = a.getByRole("log").getByRole("article").filter({ hasText: "first line" });
+		await expect(row).toHaveAttribute("data-seq", "1");
+		await expect(row.locator("p[dir=auto]")).toHaveText("first line\nsecond line");
+		expect(await a.evaluate(() => document.activeElement?.id)).toBe("composer");
+		await expect(composer).toHaveValue("");
+	});
+});
+
+test("README screenshots: a lively room, on desktop and on a phone in dark mode", async ({ browser }) => {
+	const room = "design-review";
+	const ada = await SeedClient.connect(room);
+	const grace = await SeedClient.connect(room);
+	await ada.send([
+		"Morning! The new room list is up on staging.",
+		"Scrolling back through 10k messages stays smooth now.",
+	]);
+	await grace.send(["Nice. Loading older history no longer jumps?", "Checked on my phone too 📱"]);
+	await ada.send(["Zero pixels in the test. Try it:\nscroll to the top and watch the message you were reading."]);
+	const a = await guestInRoom(browser, room);
+	await send(a, room, "Looks great. Shipping it today 🚀");
+	await expect(messageRow(a, "Looks great. Shipping it today 🚀")).toHaveAttribute("data-seq", /\d+/);
+	await expect(a.getByRole("log").getByText("Today", { exact: true })).toBeVisible();
+	await expect(a.getByRole("log").locator("time[datetime]").first()).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}T/);
+	await a.screenshot({ path: "readme_assets/screenshot-room.png" });
+
+	const phone = await guestInRoom(browser, room, {
+		viewport: { width: 390, height: 844 },
+		isMobile: true,
+		colorScheme: "dark",
+	});
+	await expect(messageRow(phone, "Looks great. Shipping it today 🚀")).toBeVisible();
+	await phone.screenshot({ path: "readme_assets/screenshot-room-mobile-dark.png" });
+	ada.close();
+	grace.close();
+});
