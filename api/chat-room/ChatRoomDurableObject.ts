@@ -20,6 +20,8 @@ import { readRoomConnection } from "./room-handshake";
 import { closeExpiredSockets, closeQuietly, SESSION_EXPIRED_CODE } from "./session-expiry";
 import { AttachmentCache, type SocketAttachment, sessionTag, userTag } from "./socket-attachment";
 
+type QueuedSend = { ws: WebSocket; attachment: SocketAttachment; clientId: string; text: string };
+
 function send(ws: WebSocket, frame: ServerMessage): void {
 	try {
 		ws.send(JSON.stringify(frame));
@@ -38,6 +40,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	private readonly store: MessageStore;
 	private readonly limiter: RateLimiter;
 	private readonly attachments = new AttachmentCache();
+	private queue: QueuedSend[] = [];
 	/** When the prune alarm fires; undefined until read back after a wake-up. */
 	private alarmAt: number | null | undefined;
 
@@ -104,7 +107,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			case "hello":
 				return this.hello(ws, attachment, frame.since);
 			case "send":
-				return this.accept(ws, attachment, frame.clientId, frame.text);
+				return this.enqueue({ ws, attachment, clientId: frame.clientId, text: frame.text });
 		}
 	}
 
@@ -121,7 +124,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	/** One alarm serves two jobs: pruning old messages and closing sockets whose session ended. */
 	async alarm(): Promise<void> {
 		const now = Date.now();
-		const { more } = pruneBatch(this.ctx.storage.sql, this.store.latestSeq, this.config, now);
+		const { more } = pruneBatch(this.ctx.storage.sql, this.store, this.config, now);
 		const prune = more ? now + PRUNE_CONTINUE_MS : nextPruneAt(this.ctx.storage.sql, this.config);
 		const expiry = closeExpiredSockets(this.ctx.getWebSockets(), this.attachments, now);
 		const due = [prune === null ? null : Math.max(prune, now + PRUNE_CONTINUE_MS), expiry].filter(
@@ -152,7 +155,43 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		if (!attachment.ready) this.attachments.set(ws, { ...attachment, ready: true });
 	}
 
-	private accept(ws: WebSocket, attachment: SocketAttachment, clientId: string, text: string): void {
+	/**
+	 * Sends that arrive close together are stored in one turn: every write of a turn is committed
+	 * together, so a burst costs one durable commit instead of one per message. Acks and
+	 * broadcasts still leave only after that commit (the output gate holds them), so an ack still
+	 * means stored. Order is kept: the queue is flushed in arrival order, and a `hello` replays
+	 * only what is stored while later sends reach its socket as live messages.
+	 */
+	private enqueue(send: QueuedSend): void {
+		this.queue.push(send);
+		if (this.queue.length === 1) setTimeout(() => this.flush(), 0);
+	}
+
+	private flush(): void {
+		const batch = this.queue;
+		this.queue = [];
+		const now = Date.now();
+		const peers = this.readyPeers();
+		for (const { ws, attachment, clientId, text } of batch) {
+			try {
+				this.accept(ws, attachment, clientId, text, now, peers);
+			} catch (error) {
+				// No ack goes out, so the client keeps the message and resends it under the same clientId.
+				console.error("send not stored", error);
+			}
+		}
+		this.limiter.persist();
+		if (batch.length > 0) this.ctx.waitUntil(this.armPruneAlarm(now));
+	}
+
+	private accept(
+		ws: WebSocket,
+		attachment: SocketAttachment,
+		clientId: string,
+		text: string,
+		now: number,
+		peers: WebSocket[],
+	): void {
 		const author = attachment.user;
 		const existing = this.store.findByClientId(author.id, clientId);
 		if (existing) {
@@ -160,7 +199,6 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			send(ws, { type: "ack", clientId, seq: existing.seq, id: existing.id, createdAt: existing.createdAt });
 			return;
 		}
-		const now = Date.now();
 		const waitMs = this.limiter.take(author.id, now);
 		if (waitMs > 0) {
 			const error: ErrorFrame = {
@@ -175,14 +213,17 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		}
 		const message = this.store.append(author, text, clientId, now);
 		send(ws, { type: "ack", clientId, seq: message.seq, id: message.id, createdAt: message.createdAt });
-		this.broadcast({ type: "message", message });
-		this.ctx.waitUntil(this.armPruneAlarm(now));
+		this.broadcast({ type: "message", message }, peers);
 	}
 
-	private broadcast(frame: ServerMessage): void {
+	/** Sockets that finished `hello`; earlier ones get what they missed from the replay instead. */
+	private readyPeers(): WebSocket[] {
+		return this.ctx.getWebSockets().filter((peer) => this.attachments.get(peer)?.ready);
+	}
+
+	private broadcast(frame: ServerMessage, peers: WebSocket[]): void {
 		const json = JSON.stringify(frame);
-		for (const peer of this.ctx.getWebSockets()) {
-			if (!this.attachments.get(peer)?.ready) continue;
+		for (const peer of peers) {
 			try {
 				peer.send(json);
 			} catch {

@@ -26,9 +26,10 @@ function toMessage(row: MessageRow): ChatMessage {
 }
 
 /**
- * The room's messages in its Durable Object's SQLite. `seq` comes from a counter in `room_meta`,
- * not from the rows, so it keeps growing after old rows are pruned and is never reused.
- * All calls are synchronous: callers can insert, ack and broadcast in one turn.
+ * The room's messages in its Durable Object's SQLite. The latest seq is the larger of the
+ * highest stored row and a high-water mark in `room_meta`; the mark is written only just before
+ * rows are deleted, so seqs keep growing after pruning and are never reused, while an insert
+ * costs one statement. All calls are synchronous: callers can insert, ack and broadcast in one turn.
  */
 export class MessageStore {
 	private lastSeq: number;
@@ -52,7 +53,11 @@ export class MessageStore {
 			CREATE INDEX IF NOT EXISTS messages_created_at ON messages (created_at);
 			INSERT OR IGNORE INTO room_meta (key, value) VALUES ('last_seq', 0);
 		`);
-		this.lastSeq = sql.exec<{ value: number }>("SELECT value FROM room_meta WHERE key = 'last_seq'").one().value;
+		this.lastSeq = sql
+			.exec<{ seq: number }>(
+				"SELECT MAX((SELECT value FROM room_meta WHERE key = 'last_seq'), IFNULL((SELECT MAX(seq) FROM messages), 0)) AS seq",
+			)
+			.one().seq;
 	}
 
 	/** Highest seq ever assigned; 0 before the first message. */
@@ -93,9 +98,21 @@ export class MessageStore {
 			createdAt,
 			clientId,
 		);
-		this.sql.exec("UPDATE room_meta SET value = ? WHERE key = 'last_seq'", seq);
 		this.lastSeq = seq;
 		return message;
+	}
+
+	/**
+	 * Deletes the oldest rows with seq <= cutoff, at most `limit`. Records the latest seq first, in
+	 * the same transaction, so deleting even the newest row never lets its seq be handed out again.
+	 */
+	deleteOldest(cutoff: number, limit: number): void {
+		this.sql.exec("UPDATE room_meta SET value = ? WHERE key = 'last_seq'", this.lastSeq);
+		this.sql.exec(
+			"DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE seq <= ? ORDER BY seq LIMIT ?)",
+			cutoff,
+			limit,
+		);
 	}
 
 	/** Messages with seq > since, ascending, at most `limit`. */

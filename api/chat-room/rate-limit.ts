@@ -7,6 +7,7 @@ export class RateLimiter {
 	private readonly intervalMs: number;
 	private readonly toleranceMs: number;
 	private readonly cache = new Map<string, number>();
+	private readonly dirty = new Set<string>();
 
 	constructor(
 		private readonly sql: SqlStorage,
@@ -25,9 +26,17 @@ export class RateLimiter {
 		const allowedAt = tat - this.toleranceMs;
 		if (now < allowedAt) return Math.ceil(allowedAt - now);
 		const next = tat + this.intervalMs;
-		this.sql.exec("INSERT OR REPLACE INTO rate_limits (user_id, tat) VALUES (?, ?)", userId, next);
 		this.cache.set(userId, next);
+		this.dirty.add(userId);
 		return 0;
+	}
+
+	/** Writes what `take` changed; call in the same turn, so the allowance survives eviction. */
+	persist(): void {
+		for (const userId of this.dirty) {
+			this.sql.exec("INSERT OR REPLACE INTO rate_limits (user_id, tat) VALUES (?, ?)", userId, this.cache.get(userId));
+		}
+		this.dirty.clear();
 	}
 
 	private load(userId: string): number | undefined {

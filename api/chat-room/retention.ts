@@ -1,3 +1,4 @@
+import type { MessageStore } from "./message-store";
 import type { RoomConfig } from "./room-config";
 
 /** Rows deleted per alarm run; bounded so one run never holds the room for long. */
@@ -27,23 +28,19 @@ function pruneCutoff(sql: SqlStorage, latestSeq: number, config: RoomConfig, now
 /** Deletes at most one batch; returns how many rows went and whether more remain. */
 export function pruneBatch(
 	sql: SqlStorage,
-	latestSeq: number,
+	store: MessageStore,
 	config: RoomConfig,
 	now: number,
 	batch = PRUNE_BATCH,
 ): { deleted: number; more: boolean } {
-	const cutoff = pruneCutoff(sql, latestSeq, config, now);
+	const cutoff = pruneCutoff(sql, store.latestSeq, config, now);
 	if (cutoff <= 0) return { deleted: 0, more: false };
 	const due = sql
 		.exec<{ n: number }>("SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages WHERE seq <= ? LIMIT ?)", cutoff, batch + 1)
 		.one().n;
 	if (due === 0) return { deleted: 0, more: false };
 	// Rows are removed oldest first, so what is kept is always one contiguous run of seqs.
-	sql.exec(
-		"DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE seq <= ? ORDER BY seq LIMIT ?)",
-		cutoff,
-		batch,
-	);
+	store.deleteOldest(cutoff, batch);
 	return { deleted: Math.min(due, batch), more: due > batch };
 }
 
