@@ -1,12 +1,15 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/solid-query";
 import { createRouter, RouterProvider } from "@tanstack/solid-router";
 import { render } from "solid-js/web";
+import { startEarlyRequests } from "./early-requests";
 import { routeTree } from "./routeTree.gen";
 import "./styles.css";
 
 const queryClient = new QueryClient({
 	defaultOptions: { queries: { staleTime: 30_000, retry: 1 } },
 });
+
+startEarlyRequests(queryClient, window.location.pathname);
 
 const router = createRouter({
 	routeTree,

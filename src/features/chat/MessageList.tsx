@@ -1,10 +1,12 @@
 import { createVirtualizer } from "@tanstack/solid-virtual";
-import { createEffect, createSignal, For, on, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
 import type { ChatRow } from "./chat-rows";
 import { MessageRow } from "./MessageRow";
 
 /** Rows this close to the top start loading the previous page, before the reader hits the edge. */
 const LOAD_OLDER_WITHIN = 3;
+
+const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((key, i) => key === b[i]);
 
 const estimateSize = (row: ChatRow | undefined) =>
 	row?.kind === "day" ? 36 : row && "grouped" in row && row.grouped ? 28 : 60;
@@ -77,16 +79,27 @@ export function MessageList(props: {
 	 */
 	function holdReadingPosition(frames: number) {
 		const target = readingPosition;
-		if (!target || !scrollElement) return;
+		const scroller = scrollElement;
+		if (!target || !scroller) return;
 		holding = true;
+		const correct = () => {
+			const el = scroller.querySelector<HTMLElement>(`[data-key="${CSS.escape(target.key)}"]`);
+			if (!el) return;
+			const drift = el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - target.offset;
+			if (Math.abs(drift) >= 1) scroller.scrollTop += drift;
+		};
+		// Rows above the reader are measured after layout, and each measurement can move them; a
+		// ResizeObserver runs after layout but before paint, so a correction made there is never seen.
+		const content = scroller.firstElementChild;
+		const observer = new ResizeObserver(correct);
+		if (content) observer.observe(content);
 		const step = (left: number) => {
-			const el = scrollElement?.querySelector<HTMLElement>(`[data-key="${CSS.escape(target.key)}"]`);
-			if (el && scrollElement) {
-				const drift = el.getBoundingClientRect().top - scrollElement.getBoundingClientRect().top - target.offset;
-				if (Math.abs(drift) >= 1) scrollElement.scrollTop += drift;
-			}
+			correct();
 			if (left > 0) requestAnimationFrame(() => step(left - 1));
-			else holding = false;
+			else {
+				observer.disconnect();
+				holding = false;
+			}
 		};
 		queueMicrotask(() => step(frames));
 	}
@@ -162,6 +175,10 @@ export function MessageList(props: {
 	};
 
 	const items = () => virtualizer.getVirtualItems();
+	// Rendered by row key, not by virtual item: the virtualizer hands out new item objects on every
+	// change, and keying the DOM by them would rebuild every visible row for each incoming message.
+	const itemsByKey = createMemo(() => new Map(items().map((item) => [String(item.key), item])));
+	const visibleKeys = createMemo(() => items().map((item) => String(item.key)), [], { equals: sameKeys });
 
 	return (
 		<div class="relative min-h-0 flex-1">
@@ -178,22 +195,19 @@ export function MessageList(props: {
 			>
 				<div class="relative w-full" style={{ height: `${virtualizer.getTotalSize()}px` }}>
 					<div class="absolute top-0 left-0 w-full" style={{ transform: `translateY(${items()[0]?.start ?? 0}px)` }}>
-						<For each={items()}>
-							{(item) => {
-								const row = () => props.rows[item.index];
+						<For each={visibleKeys()}>
+							{(key) => {
+								const item = () => itemsByKey().get(key);
+								const row = () => {
+									const index = item()?.index;
+									return index === undefined ? undefined : props.rows[index];
+								};
 								return (
 									<div
-										data-index={item.index}
-										data-key={row()?.key}
-										ref={(el) => {
-											// Re-measure whenever another row lands in this element (indexes shift on prepend).
-											createEffect(
-												on(
-													() => row()?.key,
-													() => queueMicrotask(() => virtualizer.measureElement(el)),
-												),
-											);
-										}}
+										data-index={item()?.index}
+										data-key={key}
+										// The virtualizer keeps observing the element's size from here on.
+										ref={(el) => queueMicrotask(() => virtualizer.measureElement(el))}
 									>
 										<Show when={row()}>
 											{(r) => <MessageRow row={r()} onRetry={props.onRetry} onDiscard={props.onDiscard} />}

@@ -6,7 +6,7 @@ import { Button } from "../../components/ui/Button";
 import { sessionQueryKey } from "../auth/session-queries";
 import { Composer } from "./Composer";
 import { ConnectionBanner } from "./ConnectionBanner";
-import { buildRows } from "./chat-rows";
+import { buildRows, type ChatRow, keepUnchangedRows } from "./chat-rows";
 import { MessageList } from "./MessageList";
 import { flattenMessages } from "./message-cache";
 import { createRoomHistory } from "./room-history";
@@ -34,8 +34,11 @@ export function RoomView(props: { roomId: string; me: Author }) {
 	onCleanup(() => clearTimeout(timer));
 
 	const messages = createMemo(() => flattenMessages(historyData()));
-	const rows = createMemo(() =>
-		buildRows(messages(), session.pending(), props.me, { olderToLoad: history.hasPreviousPage }),
+	const rows = createMemo<ChatRow[]>((previous) =>
+		keepUnchangedRows(
+			buildRows(messages(), session.pending(), props.me, { olderToLoad: history.hasPreviousPage }),
+			previous,
+		),
 	);
 	const latestSeq = () => messages().at(-1)?.seq ?? null;
 	const bannerState = () => (session.connection() === "connecting" && !patient() ? "open" : session.connection());

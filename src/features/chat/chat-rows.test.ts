@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../../api/protocol/room-protocol";
-import { buildRows, rowKey } from "./chat-rows";
+import { buildRows, keepUnchangedRows, rowKey } from "./chat-rows";
 import type { OutboxEntry } from "./outbox";
 import { dayLabel, shortTime } from "./relative-time";
 
@@ -69,5 +69,23 @@ describe("times", () => {
 		expect(dayLabel(day(22), now, "en-US")).toBe("Yesterday");
 		expect(dayLabel(day(19), now, "en-US")).toBe("Thursday");
 		expect(dayLabel(day(2), now, "en-US")).toBe("November 2");
+	});
+});
+
+describe("keepUnchangedRows", () => {
+	it("keeps the previous object of every unchanged row and the new object of a changed one", () => {
+		const first = msg(ada, at(22, 9, 0));
+		const second = msg(ada, at(22, 9, 1));
+		const before = buildRows([first], [], ada);
+		const after = keepUnchangedRows(buildRows([first, second], [], ada), before);
+		expect(after.map((r) => r.key)).toEqual(buildRows([first, second], [], ada).map((r) => r.key));
+		expect(after[0]).toBe(before[0]);
+		expect(after[1]).toBe(before[1]);
+		expect(after[2]).not.toBe(undefined);
+		const edited = { ...first, text: "edited" };
+		const changed = keepUnchangedRows(buildRows([edited, second], [], ada), after);
+		expect(changed[1]).not.toBe(after[1]);
+		expect(changed[1]).toMatchObject({ kind: "message", message: { text: "edited" } });
+		expect(changed[2]).toBe(after[2]);
 	});
 });

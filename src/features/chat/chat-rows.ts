@@ -69,3 +69,25 @@ export function buildRows(
 	}
 	return rows;
 }
+
+function sameRow(a: ChatRow, b: ChatRow): boolean {
+	if (a.kind === "day" || b.kind === "day") return a.kind === b.kind && a.key === b.key;
+	if (a.kind === "message" && b.kind === "message")
+		return a.message === b.message && a.grouped === b.grouped && a.own === b.own;
+	if (a.kind === "pending" && b.kind === "pending")
+		return a.entry === b.entry && a.author === b.author && a.grouped === b.grouped;
+	return false;
+}
+
+/**
+ * `next` with every row that did not change replaced by its object from `previous`. The list
+ * re-renders a row only when its object changes, so a live message touches one row, not all.
+ */
+export function keepUnchangedRows(next: ChatRow[], previous: ChatRow[] | undefined): ChatRow[] {
+	if (!previous || previous.length === 0) return next;
+	const byKey = new Map(previous.map((row) => [row.key, row]));
+	return next.map((row) => {
+		const old = byKey.get(row.key);
+		return old && sameRow(old, row) ? old : row;
+	});
+}

@@ -52,6 +52,7 @@ const RECENT_LIMIT = 1_000;
 export class LiveMerge {
 	private recent: ChatMessage[] = [];
 	private backfilling = false;
+	private frame: number | undefined;
 	/** The last gap asked for; if a backfill cannot close it (pruned meanwhile), it is not asked again. */
 	private lastGap = "";
 	private readonly unsubscribe: () => void;
@@ -71,10 +72,29 @@ export class LiveMerge {
 		});
 	}
 
-	push(messages: ChatMessage[]): void {
+	/**
+	 * Adds messages to the cache. Broadcasts are applied once per animation frame: a busy room
+	 * can push hundreds a second, and one cache write (and list update) per frame is all the
+	 * screen can show. `now` is for this user's own acks, whose pending row is removed at once.
+	 */
+	push(messages: ChatMessage[], options: { now?: boolean } = {}): void {
 		this.recent.push(...messages);
 		if (this.recent.length > RECENT_LIMIT) this.recent = this.recent.slice(-RECENT_LIMIT);
-		this.apply();
+		const canWait = typeof requestAnimationFrame === "function" && document.visibilityState === "visible";
+		if (options.now || !canWait) {
+			this.cancelFrame();
+			this.apply();
+			return;
+		}
+		this.frame ??= requestAnimationFrame(() => {
+			this.frame = undefined;
+			this.apply();
+		});
+	}
+
+	private cancelFrame(): void {
+		if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+		this.frame = undefined;
 	}
 
 	/** The room said our view cannot be repaired by replay: start over from the latest page. */
@@ -84,6 +104,7 @@ export class LiveMerge {
 	}
 
 	dispose(): void {
+		this.cancelFrame();
 		this.unsubscribe();
 	}
 

@@ -1,4 +1,17 @@
 const MINUTE = 60_000;
+
+// Building an Intl.DateTimeFormat costs far more than formatting with one (it loads locale data),
+// and every visible row formats on each list update: keep one formatter per locale and style.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+	const key = `${locale ?? ""}|${JSON.stringify(options)}`;
+	let format = formatters.get(key);
+	if (!format) {
+		format = new Intl.DateTimeFormat(locale, options);
+		formatters.set(key, format);
+	}
+	return format;
+}
 const HOUR = 60 * MINUTE;
 
 /**
@@ -9,7 +22,7 @@ export function shortTime(at: number, now: number, locale?: string): string {
 	const age = now - at;
 	if (age < MINUTE) return "now";
 	if (age < HOUR) return `${Math.floor(age / MINUTE)}m`;
-	return new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" }).format(at);
+	return formatter(locale, { hour: "numeric", minute: "2-digit" }).format(at);
 }
 
 /** "Today", "Yesterday", a weekday within the week, else the date. */
@@ -19,9 +32,9 @@ export function dayLabel(day: number, now: number, locale?: string): string {
 	const days = Math.round((today.getTime() - day) / (24 * HOUR));
 	if (days === 0) return "Today";
 	if (days === 1) return "Yesterday";
-	if (days > 1 && days < 7) return new Intl.DateTimeFormat(locale, { weekday: "long" }).format(day);
+	if (days > 1 && days < 7) return formatter(locale, { weekday: "long" }).format(day);
 	const sameYear = new Date(day).getFullYear() === today.getFullYear();
-	return new Intl.DateTimeFormat(locale, {
+	return formatter(locale, {
 		month: "long",
 		day: "numeric",
 		...(sameYear ? {} : { year: "numeric" }),
@@ -29,5 +42,5 @@ export function dayLabel(day: number, now: number, locale?: string): string {
 }
 
 export function fullTime(at: number, locale?: string): string {
-	return new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "short" }).format(at);
+	return formatter(locale, { dateStyle: "full", timeStyle: "short" }).format(at);
 }

@@ -12,7 +12,12 @@ import { roomHistoryKey, roomHistoryQuery } from "./message-queries";
  */
 export function createRoomHistory(roomId: string) {
 	const queryClient = useQueryClient();
-	const query = useInfiniteQuery(() => roomHistoryQuery(roomId));
+	// Only status and paging flags notify: on a data change the adapter would otherwise copy the
+	// whole history into its store (a deep walk of every loaded message) for each live message.
+	const query = useInfiniteQuery(() => ({
+		...roomHistoryQuery(roomId),
+		notifyOnChangeProps: ["status", "error", "hasPreviousPage", "isFetchingPreviousPage", "isPending", "isError"],
+	}));
 	const key = roomHistoryKey(roomId);
 	const read = () => queryClient.getQueryData<HistoryData>(key);
 	const [data, setData] = createSignal(read(), { equals: false });

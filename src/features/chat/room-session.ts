@@ -69,9 +69,10 @@ export function createRoomSession(roomId: () => string, me: Author, onSessionEnd
 			const entry = outbox.get(ack.clientId);
 			if (!entry) return;
 			// A resend of a stored message is acked without a broadcast: rebuild it from the ack.
-			live.push([
-				{ seq: ack.seq, id: ack.id, createdAt: ack.createdAt, clientId: ack.clientId, text: entry.text, author },
-			]);
+			live.push(
+				[{ seq: ack.seq, id: ack.id, createdAt: ack.createdAt, clientId: ack.clientId, text: entry.text, author }],
+				{ now: true },
+			);
 			outbox.remove(ack.clientId);
 		},
 		onError: (error) => {

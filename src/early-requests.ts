@@ -1,0 +1,22 @@
+import type { QueryClient } from "@tanstack/solid-query";
+import { DEFAULT_ROOM_ID, parseRoomId } from "../api/protocol/room-protocol";
+import { sessionQuery } from "./features/auth/session-queries";
+import { roomHistoryQuery } from "./features/chat/message-queries";
+
+/**
+ * Starts the first screen's requests with the app's first line of JavaScript. Through the router
+ * they would run one after another (session check, then the route's code, then its history);
+ * started here they overlap, and the route's loaders pick up the requests already in flight.
+ */
+export function startEarlyRequests(queryClient: QueryClient, pathname: string): void {
+	void queryClient.prefetchQuery(sessionQuery);
+	// "/" opens the default room.
+	const match = /^\/rooms\/([^/]+)\/?$/.exec(pathname);
+	let roomId: string | null = null;
+	try {
+		roomId = pathname === "/" ? DEFAULT_ROOM_ID : match?.[1] ? parseRoomId(decodeURIComponent(match[1])) : null;
+	} catch {
+		// A malformed escape in the address: the router shows its not-found page.
+	}
+	if (roomId) void queryClient.prefetchInfiniteQuery(roomHistoryQuery(roomId));
+}
