@@ -1,0 +1,264 @@
+import { readFileSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
+import { guestCookie, messageText, openSocket } from "./lib/room-clients.ts";
+import { seedRooms } from "./lib/seed.ts";
+import type { ParlorServer } from "./lib/servers.ts";
+import { percentile, round, sleep } from "./lib/stats.ts";
+
+const BASELINE_HTML = readFileSync("bench/baselines/windowed-list.html", "utf8");
+type Variant = "parlor" | "baseline";
+
+async function newContext(browser: Browser, baseUrl: string): Promise<BrowserContext> {
+	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	const cookie = await guestCookie(baseUrl);
+	await context.addCookies(
+		cookie.split("; ").map((pair) => {
+			const eq = pair.indexOf("=");
+			return { name: pair.slice(0, eq), value: pair.slice(eq + 1), url: baseUrl };
+		}),
+	);
+	// The baseline page is served on Parlor's origin, so it uses the same API, socket and cookies.
+	await context.route("**/__bench/windowed*", (route) =>
+		route.fulfill({ contentType: "text/html", body: BASELINE_HTML }),
+	);
+	return context;
+}
+
+const url = (variant: Variant, base: string, room: string) =>
+	variant === "parlor" ? `${base}/rooms/${room}` : `${base}/__bench/windowed?room=${room}`;
+const rowSelector = (variant: Variant) => (variant === "parlor" ? "article[data-seq]" : ".row[data-seq]");
+
+/** Milliseconds from navigation start until the first history row is on screen (median of runs). */
+async function firstPaint(context: BrowserContext, variant: Variant, base: string, room: string, runs: number) {
+	const samples: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		const page = await context.newPage();
+		await page.addInitScript((selector) => {
+			const w = window as unknown as { __firstRow?: number };
+			new MutationObserver((_, observer) => {
+				if (w.__firstRow === undefined && document.querySelector(selector)) {
+					// The frame after the row is in the DOM is the frame that shows it.
+					requestAnimationFrame(() => {
+						w.__firstRow = performance.now();
+					});
+					observer.disconnect();
+				}
+			}).observe(document, { childList: true, subtree: true });
+		}, rowSelector(variant));
+		await page.goto(url(variant, base, room));
+		await page.waitForFunction(() => (window as unknown as { __firstRow?: number }).__firstRow !== undefined);
+		samples.push(await page.evaluate(() => (window as unknown as { __firstRow: number }).__firstRow));
+		await page.close();
+	}
+	return round(percentile(samples, 50));
+}
+
+/** Frame rate and long frames while a publisher posts `rate` messages/s into the open room. */
+async function framesUnderLoad(page: Page, base: string, room: string, rate: number, seconds: number) {
+	await page.evaluate(() => {
+		const w = window as unknown as { __frames: number[]; __recording: boolean };
+		w.__frames = [];
+		w.__recording = true;
+		const tick = (t: number) => {
+			w.__frames.push(t);
+			if (w.__recording) requestAnimationFrame(tick);
+		};
+		requestAnimationFrame(tick);
+	});
+	const cookie = await guestCookie(base);
+	const ws = await openSocket(
+		`${base.replace("http", "ws")}/api/rooms/${room}/socket`,
+		{ cookie, origin: base },
+		false,
+	);
+	const start = performance.now();
+	const total = Math.round(rate * seconds);
+	for (let i = 0; i < total; i++) {
+		const wait = start + (i * 1000) / rate - performance.now();
+		if (wait > 1) await sleep(wait);
+		const id = 900_000_000 + Math.floor(Math.random() * 1e8);
+		ws.send(`{"type":"send","clientId":"fps-${id.toString(36)}","text":"${messageText(id)}"}`);
+	}
+	await sleep(300);
+	ws.terminate();
+	const frames = await page.evaluate(() => {
+		const w = window as unknown as { __frames: number[]; __recording: boolean };
+		w.__recording = false;
+		return w.__frames;
+	});
+	const gaps = frames.slice(1).map((t, i) => t - (frames[i] ?? t));
+	const elapsed = ((frames.at(-1) ?? 0) - (frames[0] ?? 0)) / 1000;
+	return {
+		rate,
+		fps: round((frames.length - 1) / elapsed),
+		longFrames: gaps.filter((g) => g > 50).length,
+		worstFrameMs: round(Math.max(...gaps), 1),
+	};
+}
+
+async function heapMb(page: Page): Promise<number> {
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send("HeapProfiler.collectGarbage");
+	await cdp.send("Performance.enable");
+	const { metrics } = await cdp.send("Performance.getMetrics");
+	return round((metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? Number.NaN) / 2 ** 20, 1);
+}
+
+/** Loads the whole room into the page (scrolling to the top page after page), then counts rows and heap. */
+async function loadedFootprint(page: Page, variant: Variant, messages: number) {
+	if (variant === "baseline") {
+		await page.evaluate(() => (window as unknown as { __bench: { loadAll(): Promise<void> } }).__bench.loadAll());
+	} else {
+		const scroller = page.getByTestId("message-scroller");
+		const deadline = Date.now() + 15 * 60_000;
+		while ((await page.locator('article[data-seq="1"]').count()) === 0 && Date.now() < deadline) {
+			await scroller.evaluate((el) => {
+				el.scrollTop = 0;
+			});
+			await sleep(40);
+		}
+	}
+	const rows = await page.locator(variant === "parlor" ? "[data-index]" : ".row").count();
+	return { messages, domRows: rows, heapMb: await heapMb(page) };
+}
+
+/**
+ * Wheel to the top until the older page is requested; hold that request until the wheel's scroll
+ * has come to rest (so the reader's own scrolling is not counted), then release it and record
+ * where the message in view is in every frame: the worst distance from its resting place is the
+ * jump. Latency runs from the release until the older rows are in the DOM.
+ */
+async function olderHistory(page: Page, variant: Variant, rounds: number) {
+	const scroller = page.locator(variant === "parlor" ? '[data-testid="message-scroller"]' : "#scroller");
+	const selector = rowSelector(variant);
+	await scroller.hover();
+	const jumps: number[] = [];
+	const latencies: number[] = [];
+	const traces: Array<{ rest: number; anchor: string; frames: number[] }> = [];
+	for (let r = 0; r < rounds; r++) {
+		let release: () => void = () => {};
+		const held = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		let requested = false;
+		const hold = async (route: import("@playwright/test").Route) => {
+			requested = true;
+			await held;
+			await route.continue();
+		};
+		await page.route(/\/messages\?.*before=/, hold);
+		for (let i = 0; i < 100 && !requested; i++) {
+			await page.mouse.wheel(0, -300);
+			await sleep(16);
+		}
+		// The anchor: the second row in view (the first may regroup when older messages arrive).
+		// Only rows actually on screen: the list also renders clipped overscan rows above the viewport.
+		const anchor = await page.evaluate(
+			({ sel, scrollerSel }) => {
+				const view = document.querySelector(scrollerSel)?.getBoundingClientRect();
+				const rows = [...document.querySelectorAll<HTMLElement>(sel)].filter((el) => {
+					const rect = el.getBoundingClientRect();
+					return view !== undefined && rect.top >= view.top && rect.bottom <= view.bottom;
+				});
+				rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+				const oldest = Math.min(
+					...[...document.querySelectorAll<HTMLElement>(sel)].map((el) => Number(el.dataset.seq)),
+				);
+				return { seq: rows[1]?.dataset.seq ?? rows[0]?.dataset.seq ?? "", oldest };
+			},
+			{ sel: selector, scrollerSel: variant === "parlor" ? '[data-testid="message-scroller"]' : "#scroller" },
+		);
+		const anchorSelector = `${selector.split("[")[0]}[data-seq="${anchor.seq}"]`;
+		const topOf = () =>
+			page.evaluate(
+				(sel) =>
+					new Promise<number>((resolve) =>
+						requestAnimationFrame(() =>
+							resolve(document.querySelector(sel)?.getBoundingClientRect().top ?? Number.NaN),
+						),
+					),
+				anchorSelector,
+			);
+		let rest = await topOf();
+		for (let i = 0; i < 50; i++) {
+			await sleep(50);
+			const now = await topOf();
+			if (now === rest) break;
+			rest = now;
+		}
+		const recording = page.evaluate(
+			(sel) =>
+				new Promise<number[]>((resolve) => {
+					const tops: number[] = [];
+					const tick = () => {
+						tops.push(document.querySelector(sel)?.getBoundingClientRect().top ?? Number.NaN);
+						if (tops.length < 40) requestAnimationFrame(tick);
+						else resolve(tops);
+					};
+					requestAnimationFrame(tick);
+				}),
+			anchorSelector,
+		);
+		const t0 = Date.now();
+		release();
+		await page
+			.locator(`${selector.split("[")[0]}[data-seq="${anchor.oldest - 1}"]`)
+			.waitFor({ state: "attached", timeout: 20_000 });
+		latencies.push(Date.now() - t0);
+		const frames = await recording;
+		await page.unroute(/\/messages\?.*before=/, hold);
+		jumps.push(Math.max(...frames.filter((t) => Number.isFinite(t)).map((t) => Math.abs(t - rest))));
+		traces.push({ rest, anchor: anchor.seq, frames: frames.map((t) => round(t, 1)) });
+		await sleep(400);
+	}
+	return { maxJumpPx: round(Math.max(...jumps), 1), pageLatencyMs: round(percentile(latencies, 50), 1), traces };
+}
+
+export async function clientBench(parlor: ParlorServer, quick: boolean) {
+	const base = parlor.url;
+	const large = quick ? 10_000 : 100_000;
+	const largeRoom = `bench-client-${large / 1000}k`;
+	await seedRooms(parlor, { "bench-client-1k": 1000, "bench-client-live": 200, [largeRoom]: large });
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+		args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
+	});
+	const out: Record<Variant, Record<string, unknown>> = { parlor: {}, baseline: {} };
+	try {
+		for (const variant of ["parlor", "baseline"] as const) {
+			process.stdout.write(`client ${variant}… `);
+			const context = await newContext(browser, base);
+			out[variant].firstPaintMs = await firstPaint(context, variant, base, "bench-client-1k", quick ? 3 : 7);
+			const page = await context.newPage();
+			await page.goto(url(variant, base, "bench-client-live"));
+			await page.locator(rowSelector(variant)).first().waitFor();
+			await sleep(500);
+			out[variant].receiving = [
+				await framesUnderLoad(page, base, "bench-client-live", 50, quick ? 3 : 6),
+				await framesUnderLoad(page, base, "bench-client-live", 200, quick ? 3 : 6),
+			];
+			await page.goto(url(variant, base, "bench-client-1k"));
+			await page.locator(rowSelector(variant)).first().waitFor();
+			await sleep(500);
+			out[variant].olderHistory = await olderHistory(page, variant, quick ? 2 : 4);
+			await page.close();
+			const footprints = [];
+			for (const [room, n] of [
+				["bench-client-1k", 1000],
+				[largeRoom, large],
+			] as const) {
+				const p = await context.newPage();
+				await p.goto(url(variant, base, room));
+				await p.locator(rowSelector(variant)).first().waitFor();
+				footprints.push(await loadedFootprint(p, variant, n));
+				await p.close();
+			}
+			out[variant].footprint = footprints;
+			await context.close();
+			console.log("done");
+		}
+	} finally {
+		await browser.close();
+	}
+	return out;
+}

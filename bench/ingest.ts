@@ -1,0 +1,106 @@
+import type WebSocket from "ws";
+import { searchRate } from "./lib/rate-search.ts";
+import { closeAll, messageText, openMany, type Target } from "./lib/room-clients.ts";
+import { cpuMeter, GENERATOR_SATURATED, percentile, round, sleep } from "./lib/stats.ts";
+
+export type IngestStep = {
+	offered: number;
+	ackedPerSec: number;
+	p50: number;
+	p99: number;
+	unacked: number;
+	generatorCpu: number;
+	generatorSaturated: boolean;
+};
+
+let nextId = 1;
+
+/**
+ * Open-loop persisted writes into one room from `publishers` sockets; an ack means the row is
+ * stored durably (the room acks in the same turn as the insert, after the output gate).
+ */
+async function step(pubs: WebSocket[], target: Target, rate: number, seconds: number): Promise<IngestStep> {
+	const total = Math.round(rate * seconds);
+	const base = nextId;
+	nextId += total;
+	const scheduled = new Float64Array(total);
+	const latencies: number[] = [];
+	const onMessage = (data: WebSocket.RawData) => {
+		const id = target.ackId(String(data));
+		if (id === null) return;
+		const i = id - base;
+		if (i >= 0 && i < total) latencies.push(performance.now() - (scheduled[i] ?? 0));
+	};
+	for (const ws of pubs) ws.on("message", onMessage);
+	const cpu = cpuMeter();
+	const start = performance.now();
+	const interval = 1000 / rate;
+	for (let i = 0; i < total; i++) {
+		const due = start + i * interval;
+		const wait = due - performance.now();
+		if (wait > 1) await sleep(wait);
+		scheduled[i] = due;
+		pubs[i % pubs.length]?.send(target.frame(base + i, messageText(base + i)));
+	}
+	const deadline = performance.now() + 3000;
+	while (latencies.length < total && performance.now() < deadline) await sleep(20);
+	const generatorCpu = cpu();
+	for (const ws of pubs) ws.off("message", onMessage);
+	return {
+		offered: rate,
+		ackedPerSec: round(latencies.length / seconds),
+		p50: round(percentile(latencies, 50), 2),
+		p99: round(percentile(latencies, 99), 2),
+		unacked: total - latencies.length,
+		generatorCpu: round(generatorCpu, 2),
+		generatorSaturated: generatorCpu > GENERATOR_SATURATED,
+	};
+}
+
+export type IngestResult = {
+	target: string;
+	steps: IngestStep[];
+	best: IngestStep | null;
+	limitedBy: "server" | "generator" | "steps";
+};
+
+/** Highest acked rate with p99 <= 50 ms and every send acked, searched from `start` up to `max`/s. */
+export async function ingest(
+	target: Target,
+	start: number,
+	max: number,
+	seconds: number,
+	refine: number,
+	publishers = 4,
+): Promise<IngestResult> {
+	const pubs = await openMany(publishers, () => target.openPublisher());
+	try {
+		// Warm-up, not recorded: wakes the room, compiles the hot paths, fills caches.
+		await step(pubs, target, start, 2);
+		const { steps, best, limitedBy } = await searchRate(
+			start,
+			max,
+			refine,
+			(rate) => step(pubs, target, rate, seconds),
+			(s) => (s.generatorSaturated ? "generator" : s.p99 <= 50 && s.unacked === 0 ? "ok" : "server"),
+		);
+		return { target: target.name, steps, best, limitedBy };
+	} finally {
+		closeAll(pubs);
+	}
+}
+
+/** Sends one message and waits for its ack; returns its clientId, which marks the room's file. */
+export async function sendMarker(target: Target): Promise<string> {
+	const [ws] = await openMany(1, () => target.openPublisher());
+	if (!ws) throw new Error("no socket");
+	const id = nextId++;
+	await new Promise<void>((resolve) => {
+		ws.on("message", (data) => {
+			if (target.ackId(String(data)) === id) resolve();
+		});
+		ws.send(target.frame(id, messageText(id)));
+	});
+	ws.terminate();
+	return target.clientIdOf(id);
+}

@@ -1,0 +1,49 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { sendMarker } from "../ingest.ts";
+import { parlorTarget } from "./room-clients.ts";
+import type { ParlorServer } from "./servers.ts";
+
+/**
+ * Appends rows `from..to` straight into a Parlor room's SQLite file while the server is stopped:
+ * a million messages through the socket would take the bench ten minutes at the ingest rate.
+ * The room is found by a message already sent to it with `markerClientId`.
+ */
+export function seedParlorRoomFile(stateDir: string, markerClientId: string, from: number, to: number): void {
+	const dir = join(stateDir, "v3", "do");
+	const files = readdirSync(dir, { recursive: true, encoding: "utf8" })
+		.filter((f) => f.endsWith(".sqlite") && !f.endsWith("metadata.sqlite"))
+		.map((f) => join(dir, f));
+	for (const file of files) {
+		const db = new DatabaseSync(file);
+		try {
+			const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'").get();
+			if (!hasTable || !db.prepare("SELECT 1 FROM messages WHERE client_id = ?").get(markerClientId)) continue;
+			const insert = db.prepare(
+				"INSERT INTO messages (seq, id, author_id, author_name, author_image, text, created_at, client_id) VALUES (?, ?, 'bench-seed', 'Bench Seed', NULL, ?, ?, ?)",
+			);
+			const now = Date.now();
+			db.exec("BEGIN");
+			for (let seq = from; seq <= to; seq++) {
+				insert.run(seq, `seed-${String(seq).padStart(10, "0")}`, `m${seq}:`.padEnd(200, "x"), now, `seed-${seq}`);
+			}
+			db.exec("COMMIT");
+			return;
+		} finally {
+			db.close();
+		}
+	}
+	throw new Error(`no room file holds ${markerClientId}`);
+}
+
+/** Gives each room at least `count` messages: one real send per room, the rest written offline. */
+export async function seedRooms(parlor: ParlorServer, counts: Record<string, number>): Promise<void> {
+	const markers: Array<[string, number]> = [];
+	for (const [room, count] of Object.entries(counts)) {
+		markers.push([await sendMarker(await parlorTarget(parlor.url, room)), count]);
+	}
+	await parlor.stop();
+	for (const [marker, count] of markers) seedParlorRoomFile(parlor.stateDir, marker, 2, count);
+	await parlor.restart();
+}

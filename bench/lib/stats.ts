@@ -1,0 +1,24 @@
+/** Percentile by nearest rank over a copy, so callers can keep their sample order. */
+export function percentile(samples: number[], p: number): number {
+	if (samples.length === 0) return Number.NaN;
+	const sorted = Float64Array.from(samples).sort();
+	const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+	return sorted[rank] ?? Number.NaN;
+}
+
+export const round = (n: number, digits = 1) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : n);
+
+/** CPU share of this (generator) process over a window, in cores (1.0 = one core fully busy). */
+export function cpuMeter(): () => number {
+	const start = process.cpuUsage();
+	const t0 = performance.now();
+	return () => {
+		const used = process.cpuUsage(start);
+		return (used.user + used.system) / 1000 / (performance.now() - t0);
+	};
+}
+
+/** Above this the load generator itself is the bottleneck and the step says nothing about the server. */
+export const GENERATOR_SATURATED = 0.9;
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

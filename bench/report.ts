@@ -1,0 +1,146 @@
+// Prints the benchmark tables (the README table is copied from this output).
+type Json = Record<string, unknown>;
+type FanoutStep = { deliveredPerSec: number; p50: number; p99: number };
+type Fanout = {
+	target: string;
+	sockets: number;
+	steps: Array<FanoutStep & { publishRate: number }>;
+	best: FanoutStep | null;
+	half: FanoutStep | null;
+	limitedBy: string;
+};
+type IngestStep = {
+	offered: number;
+	ackedPerSec: number;
+	p50: number;
+	p99: number;
+	unacked: number;
+	generatorCpu: number;
+	generatorSaturated: boolean;
+};
+type IngestResult = { target: string; steps: IngestStep[]; best: IngestStep | null; limitedBy: string };
+
+const fmt = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "–" : n.toLocaleString("en-US"));
+const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}×` : "–");
+
+function table(head: string[], rows: Array<Array<string | number>>): string {
+	const cells = [head, ...rows.map((r) => r.map(String))];
+	const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
+	const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+	return [line(head), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...cells.slice(1).map(line)].join("\n");
+}
+
+export function fanoutTable(fanout: Fanout[]): string {
+	const by = (target: string, sockets: number) => fanout.find((f) => f.target === target && f.sockets === sockets);
+	const sockets = [...new Set(fanout.map((f) => f.sockets))];
+	return table(
+		[
+			"sockets",
+			"Parlor msg/s (p99 ≤ 50 ms)",
+			"at half: p50 / p99 ms",
+			"bare DO msg/s",
+			"Node + ws msg/s",
+			"Parlor / bare DO",
+			"Parlor / Node + ws",
+			"limited by (Parlor, DO, ws)",
+		],
+		sockets.map((n) => {
+			const p = by("Parlor", n);
+			const d = by("bare DO", n);
+			const w = by("Node + ws", n);
+			return [
+				n,
+				fmt(p?.best?.deliveredPerSec),
+				p?.half
+					? `${p.half.p50} / ${p.half.p99}`
+					: p?.steps[0]
+						? `(at ${p.steps[0].publishRate}/s: ${p.steps[0].p50} / ${p.steps[0].p99})`
+						: "–",
+				fmt(d?.best?.deliveredPerSec),
+				fmt(w?.best?.deliveredPerSec),
+				ratio(p?.best?.deliveredPerSec, d?.best?.deliveredPerSec),
+				ratio(p?.best?.deliveredPerSec, w?.best?.deliveredPerSec),
+				[p, d, w].map((x) => x?.limitedBy ?? "–").join(", "),
+			];
+		}),
+	);
+}
+
+export function printTables(results: Json): void {
+	console.log(`\nParlor benchmarks (${results.mode}), ${results.date}\n${results.machine}; ${results.pinning}\n`);
+	if (results.fanout) console.log(`Fanout (200-byte messages, one room)\n${fanoutTable(results.fanout as Fanout[])}\n`);
+	const ingest = results.ingest as IngestResult[] | undefined;
+	if (ingest) {
+		const floor = ingest.find((r) => r.target === "bare DO, echo")?.best?.ackedPerSec;
+		console.log(
+			`Ingest (one room, 4 publisher sockets, ack after the write is durable)\n${table(
+				["target", "acked msg/s (p99 ≤ 50 ms)", "p50 / p99 ms", "vs. bare DO echo", "limited by"],
+				ingest.map((r) => [
+					r.target,
+					fmt(r.best?.ackedPerSec),
+					r.best ? `${r.best.p50} / ${r.best.p99}` : "–",
+					ratio(r.best?.ackedPerSec, floor),
+					r.limitedBy,
+				]),
+			)}\n`,
+		);
+		const parlor = ingest.find((r) => r.target === "Parlor");
+		if (parlor) {
+			console.log(
+				`Parlor ingest steps\n${table(
+					["offered/s", "acked/s", "p50 ms", "p99 ms", "unacked", "generator CPU"],
+					parlor.steps.map((s) => [
+						fmt(s.offered),
+						fmt(s.ackedPerSec),
+						String(s.p50),
+						String(s.p99),
+						String(s.unacked),
+						`${s.generatorCpu}${s.generatorSaturated ? " (saturated)" : ""}`,
+					]),
+				)}\n`,
+			);
+		}
+	}
+	const history = results.history as
+		| { rows: Array<Json & { parlor: Json; plainWorker: Json; nodeSqlite: Json }> }
+		| undefined;
+	if (history) {
+		console.log(
+			`History page latency, p50 / p99 ms\n${table(
+				["messages", "limit", "page", "Parlor", "plain Worker + SQL", "node:sqlite in-process", "Parlor / plain (p50)"],
+				history.rows.map((r) => [
+					fmt(r.messages as number),
+					String(r.limit),
+					String(r.page),
+					`${r.parlor.p50} / ${r.parlor.p99}`,
+					`${r.plainWorker.p50} / ${r.plainWorker.p99}`,
+					`${r.nodeSqlite.p50} / ${r.nodeSqlite.p99}`,
+					ratio(r.parlor.p50 as number, r.plainWorker.p50 as number),
+				]),
+			)}\n`,
+		);
+	}
+	const client = results.client as Record<string, Json> | undefined;
+	if (client) {
+		const rows: Array<Array<string>> = [];
+		const get = (v: string, f: (x: Json) => unknown) => String(f(client[v] ?? {}) ?? "–");
+		const recv = (x: Json, i: number) => (x.receiving as Json[] | undefined)?.[i] ?? {};
+		const foot = (x: Json, i: number) => (x.footprint as Json[] | undefined)?.[i] ?? {};
+		const metric = (name: string, f: (x: Json) => unknown) => rows.push([name, get("parlor", f), get("baseline", f)]);
+		metric("first history paint (ms)", (x) => x.firstPaintMs);
+		metric("fps at 50 msg/s (long frames)", (x) => `${recv(x, 0).fps} (${recv(x, 0).longFrames})`);
+		metric("fps at 200 msg/s (long frames)", (x) => `${recv(x, 1).fps} (${recv(x, 1).longFrames})`);
+		metric("worst frame at 200 msg/s (ms)", (x) => recv(x, 1).worstFrameMs);
+		metric(
+			`DOM rows / heap MB, ${fmt(foot(client.parlor ?? {}, 0).messages as number)} loaded`,
+			(x) => `${foot(x, 0).domRows} / ${foot(x, 0).heapMb}`,
+		);
+		metric(
+			`DOM rows / heap MB, ${fmt(foot(client.parlor ?? {}, 1).messages as number)} loaded`,
+			(x) => `${foot(x, 1).domRows} / ${foot(x, 1).heapMb}`,
+		);
+		metric("older page: worst-frame jump (px)", (x) => (x.olderHistory as Json | undefined)?.maxJumpPx);
+		metric("older page: latency p50 (ms)", (x) => (x.olderHistory as Json | undefined)?.pageLatencyMs);
+		console.log(`Client (Chromium, 1280×800)\n${table(["metric", "Parlor", "hand-windowed baseline"], rows)}\n`);
+	}
+}

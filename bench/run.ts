@@ -1,0 +1,138 @@
+// `npm run bench [-- --quick] [-- --only fanout,ingest,history,client]`: Parlor against baselines
+// measured in the same run on the same machine. Loopback only; every loop is bounded.
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { renderChart } from "./chart.ts";
+import { clientBench } from "./client.ts";
+import { fanout } from "./fanout.ts";
+import { measureHistory, NodeSqliteBaseline, seedPlainWorker } from "./history.ts";
+import { ingest, sendMarker } from "./ingest.ts";
+import { guestCookie, parlorTarget, rawTarget } from "./lib/room-clients.ts";
+import { seedParlorRoomFile } from "./lib/seed.ts";
+import { pinned, pinning, type Server, startBaselineWorker, startNodeWs, startParlor } from "./lib/servers.ts";
+import { printTables } from "./report.ts";
+
+const quick = process.argv.includes("--quick");
+const onlyArg = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
+const only = new Set((onlyArg ?? "fanout,ingest,history,client").split(","));
+
+// The generator runs on CPU 1, the servers on CPU 0 (see lib/servers.ts).
+if (!process.env.PARLOR_BENCH_PINNED && pinning.includes("taskset")) {
+	const { spawnSync } = await import("node:child_process");
+	const [cmd, args] = pinned("1", process.execPath, process.argv.slice(1));
+	const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, PARLOR_BENCH_PINNED: "1" } });
+	process.exit(r.status ?? 1);
+}
+
+const servers: Server[] = [];
+const results: Record<string, unknown> = {
+	mode: quick ? "quick" : "full",
+	date: new Date().toISOString(),
+	machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`,
+	pinning,
+};
+
+async function main() {
+	const parlor = await startParlor(5399, "0");
+	servers.push(parlor);
+	const needBaselines = only.has("fanout") || only.has("history") || only.has("ingest");
+	const worker = needBaselines ? await startBaselineWorker(5398, "0") : null;
+	if (worker) servers.push(worker);
+
+	if (only.has("fanout") && worker) {
+		const nodeWs = await startNodeWs(5397, "0");
+		servers.push(nodeWs);
+		const seconds = quick ? 1 : 4;
+		const refine = quick ? 1 : 3;
+		// [sockets, first publish rate, cap]: the cap bounds the search for the fastest server.
+		const plan: Array<[number, number, number]> = [
+			[10, 250, 16_000],
+			[100, 25, 1_600],
+			[1000, 2.5, 160],
+		];
+		const fanoutResults = [];
+		for (const [sockets, start, max] of plan) {
+			for (const target of [
+				await parlorTarget(parlor.url, `bench-fanout-${sockets}`),
+				rawTarget("bare DO", `${worker.url.replace("http", "ws")}/ws?room=fanout-${sockets}`),
+				rawTarget("Node + ws", `${nodeWs.url.replace("http", "ws")}/`),
+			]) {
+				process.stdout.write(`fanout ${target.name} ${sockets} sockets… `);
+				const r = await fanout(target, sockets, start, max, seconds, sockets === 1000 ? 0 : refine);
+				console.log(r.best ? `${r.best.deliveredPerSec}/s (${r.limitedBy})` : `none (${r.limitedBy})`);
+				fanoutResults.push(r);
+			}
+		}
+		results.fanout = fanoutResults;
+	}
+
+	if (only.has("ingest")) {
+		const seconds = quick ? 2 : 6;
+		const refine = quick ? 1 : 3;
+		const targets = [
+			await parlorTarget(parlor.url, "bench-ingest"),
+			...(worker
+				? [
+						rawTarget("bare DO, echo", `${worker.url.replace("http", "ws")}/ws?room=ingest-echo&mode=echo`),
+						rawTarget("bare DO, insert + echo", `${worker.url.replace("http", "ws")}/ws?room=ingest-store&mode=store`),
+					]
+				: []),
+		];
+		const ingestResults = [];
+		for (const target of targets) {
+			process.stdout.write(`ingest ${target.name}… `);
+			const r = await ingest(target, 500, 16_000, seconds, refine);
+			console.log(r.best ? `${r.best.ackedPerSec}/s p99 ${r.best.p99} ms (${r.limitedBy})` : `none (${r.limitedBy})`);
+			ingestResults.push(r);
+		}
+		results.ingest = ingestResults;
+	}
+
+	if (only.has("history") && worker) {
+		const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+		const target = await parlorTarget(parlor.url, "bench-history");
+		const cookie = await guestCookie(parlor.url);
+		const sqlite = new NodeSqliteBaseline();
+		const rows = [];
+		// One real send creates the room and marks its SQLite file; the rest is written offline.
+		const marker = await sendMarker(target);
+		let have = 1;
+		for (const size of sizes) {
+			process.stdout.write(`history ${size}: seeding… `);
+			await parlor.stop();
+			seedParlorRoomFile(parlor.stateDir, marker, have + 1, size);
+			await parlor.restart();
+			await seedPlainWorker(worker.url, "history", size);
+			sqlite.seed(size);
+			have = size;
+			rows.push(
+				...(await measureHistory({
+					parlorUrl: parlor.url,
+					parlorRoom: "bench-history",
+					cookie,
+					plainUrl: worker.url,
+					plainRoom: "history",
+					sqlite,
+					messages: size,
+					requests: quick ? 100 : 300,
+				})),
+			);
+			console.log("measured");
+		}
+		results.history = { rows };
+	}
+
+	if (only.has("client")) {
+		results.client = await clientBench(parlor, quick);
+	}
+}
+
+try {
+	await main();
+} finally {
+	for (const s of servers.reverse()) await s.stop();
+}
+mkdirSync("bench/results", { recursive: true });
+writeFileSync(`bench/results/${quick ? "quick" : "full"}.json`, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync("readme_assets/bench.svg", renderChart(results));
+printTables(results);
