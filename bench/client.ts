@@ -3,7 +3,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "@playwri
 import { guestCookie, messageText, openSocket } from "./lib/room-clients.ts";
 import { seedRooms } from "./lib/seed.ts";
 import type { ParlorServer } from "./lib/servers.ts";
-import { percentile, round, sleep } from "./lib/stats.ts";
+import { percentile, round, sendOnSchedule, sleep } from "./lib/stats.ts";
 
 const BASELINE_HTML = readFileSync("bench/baselines/windowed-list.html", "utf8");
 type Variant = "parlor" | "baseline";
@@ -71,14 +71,10 @@ async function framesUnderLoad(page: Page, base: string, room: string, rate: num
 		{ cookie, origin: base },
 		false,
 	);
-	const start = performance.now();
-	const total = Math.round(rate * seconds);
-	for (let i = 0; i < total; i++) {
-		const wait = start + (i * 1000) / rate - performance.now();
-		if (wait > 1) await sleep(wait);
+	await sendOnSchedule(Math.round(rate * seconds), rate, () => {
 		const id = 900_000_000 + Math.floor(Math.random() * 1e8);
 		ws.send(`{"type":"send","clientId":"fps-${id.toString(36)}","text":"${messageText(id)}"}`);
-	}
+	});
 	await sleep(300);
 	ws.terminate();
 	const frames = await page.evaluate(() => {

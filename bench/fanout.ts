@@ -1,6 +1,6 @@
 import { searchRate } from "./lib/rate-search.ts";
 import { closeAll, ID_PATTERN, messageText, openMany, type Target } from "./lib/room-clients.ts";
-import { cpuMeter, GENERATOR_SATURATED, percentile, round, sleep } from "./lib/stats.ts";
+import { cpuMeter, GENERATOR_SATURATED, percentile, round, sendOnSchedule, sleep } from "./lib/stats.ts";
 
 export type FanoutStep = {
 	sockets: number;
@@ -41,14 +41,12 @@ async function step(
 	for (const ws of receivers) ws.on("message", onMessage);
 	const cpu = cpuMeter();
 	const start = performance.now();
-	const interval = 1000 / rate;
-	for (let i = 0; i < total; i++) {
-		const due = start + i * interval;
-		const wait = due - performance.now();
-		if (wait > 1) await sleep(wait);
-		scheduled[i] = due;
-		publisher.send(target.frame(idBase + i, messageText(idBase + i)));
-	}
+	await sendOnSchedule(
+		total,
+		rate,
+		(i) => publisher.send(target.frame(idBase + i, messageText(idBase + i))),
+		scheduled,
+	);
 	const expected = total * receivers.length;
 	const deadline = performance.now() + 3000;
 	while (received < expected && performance.now() < deadline) await sleep(20);

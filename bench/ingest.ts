@@ -1,7 +1,7 @@
 import type WebSocket from "ws";
 import { searchRate } from "./lib/rate-search.ts";
 import { closeAll, messageText, openMany, type Target } from "./lib/room-clients.ts";
-import { cpuMeter, GENERATOR_SATURATED, percentile, round, sleep } from "./lib/stats.ts";
+import { cpuMeter, GENERATOR_SATURATED, percentile, round, sendOnSchedule, sleep } from "./lib/stats.ts";
 
 export type IngestStep = {
 	offered: number;
@@ -33,15 +33,12 @@ async function step(pubs: WebSocket[], target: Target, rate: number, seconds: nu
 	};
 	for (const ws of pubs) ws.on("message", onMessage);
 	const cpu = cpuMeter();
-	const start = performance.now();
-	const interval = 1000 / rate;
-	for (let i = 0; i < total; i++) {
-		const due = start + i * interval;
-		const wait = due - performance.now();
-		if (wait > 1) await sleep(wait);
-		scheduled[i] = due;
-		pubs[i % pubs.length]?.send(target.frame(base + i, messageText(base + i)));
-	}
+	await sendOnSchedule(
+		total,
+		rate,
+		(i) => pubs[i % pubs.length]?.send(target.frame(base + i, messageText(base + i))),
+		scheduled,
+	);
 	const deadline = performance.now() + 3000;
 	while (latencies.length < total && performance.now() < deadline) await sleep(20);
 	const generatorCpu = cpu();

@@ -1,24 +1,9 @@
 // Prints the benchmark tables (the README table is copied from this output).
+import type { FanoutResult } from "./fanout.ts";
+import type { IngestResult } from "./ingest.ts";
+
 type Json = Record<string, unknown>;
-type FanoutStep = { deliveredPerSec: number; p50: number; p99: number };
-type Fanout = {
-	target: string;
-	sockets: number;
-	steps: Array<FanoutStep & { publishRate: number }>;
-	best: FanoutStep | null;
-	half: FanoutStep | null;
-	limitedBy: string;
-};
-type IngestStep = {
-	offered: number;
-	ackedPerSec: number;
-	p50: number;
-	p99: number;
-	unacked: number;
-	generatorCpu: number;
-	generatorSaturated: boolean;
-};
-type IngestResult = { target: string; steps: IngestStep[]; best: IngestStep | null; limitedBy: string };
+type Fanout = FanoutResult;
 
 const fmt = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "–" : n.toLocaleString("en-US"));
 const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}×` : "–");

@@ -22,3 +22,26 @@ export function cpuMeter(): () => number {
 export const GENERATOR_SATURATED = 0.9;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Open loop: calls `send(i)` for i in 0..total-1 on a fixed schedule of `rate` per second, whether
+ * or not the server keeps up, and fills `scheduled` with each send's due time, from which latency
+ * is measured (so a server that falls behind cannot hide its queue).
+ */
+export async function sendOnSchedule(
+	total: number,
+	rate: number,
+	send: (i: number) => void,
+	scheduled = new Float64Array(total),
+): Promise<Float64Array> {
+	const start = performance.now();
+	const interval = 1000 / rate;
+	for (let i = 0; i < total; i++) {
+		const due = start + i * interval;
+		const wait = due - performance.now();
+		if (wait > 1) await sleep(wait);
+		scheduled[i] = due;
+		send(i);
+	}
+	return scheduled;
+}
