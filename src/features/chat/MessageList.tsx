@@ -35,13 +35,18 @@ export function MessageList(props: {
 	// list, still at the top while that scroll runs, would load (and anchor to) old history.
 	const [settled, setSettled] = createSignal(false);
 
+	// The virtualizer asks for every row's key and estimate each time it re-lays out (once per
+	// measured row): reading them from a plain array, taken when it reads the count, keeps that
+	// loop cheap for a 100k-message history instead of going through the props proxy per row.
+	let layoutRows: ChatRow[] = [];
 	const virtualizer = createVirtualizer({
 		get count() {
-			return props.rows.length;
+			layoutRows = props.rows;
+			return layoutRows.length;
 		},
 		getScrollElement: () => scrollElement ?? null,
-		estimateSize: (index) => estimateSize(props.rows[index]),
-		getItemKey: (index) => props.rows[index]?.key ?? index,
+		estimateSize: (index) => estimateSize(layoutRows[index]),
+		getItemKey: (index) => layoutRows[index]?.key ?? index,
 		anchorTo: "end",
 		followOnAppend: true,
 		scrollEndThreshold: 48,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "../../../api/protocol/room-protocol";
 import { buildRows, keepUnchangedRows, rowKey } from "./chat-rows";
 import type { OutboxEntry } from "./outbox";
@@ -35,6 +35,41 @@ describe("buildRows", () => {
 				r.kind === "day" ? "day" : `${r.kind === "message" ? r.message.author.id : "p"}${r.grouped ? "+" : ""}`,
 			),
 		).toEqual(["day", "ada", "ada+", "ada", "bob", "day", "bob"]);
+	});
+
+	it("puts one divider at each local midnight, across daylight-saving changes", () => {
+		// A zone with both changes in the range; Node reads TZ again when it changes.
+		vi.stubEnv("TZ", "America/New_York");
+		try {
+			const hour = 3_600_000;
+			const start = new Date(2026, 2, 1, 23, 30).getTime();
+			// Every 5 hours for 300 days, plus messages just after the midnights that follow the
+			// 23-hour day (8 March) and the 25-hour day (1 November).
+			const times = Array.from({ length: 1440 }, (_, i) => start + i * 5 * hour);
+			times.push(
+				new Date(2026, 2, 8, 12, 0).getTime(),
+				new Date(2026, 2, 9, 0, 30).getTime(),
+				new Date(2026, 10, 1, 23, 59).getTime(),
+				new Date(2026, 10, 2, 0, 0).getTime(),
+			);
+			times.sort((a, b) => a - b);
+			const rows = buildRows(
+				times.map((t) => msg(ada, t)),
+				[],
+				ada,
+			);
+			// Each message sits under the divider of its own local day, and each day has one divider.
+			let divider = 0;
+			const misplaced = rows.filter((r) => {
+				if (r.kind === "day") divider = r.day;
+				return r.kind === "message" && new Date(r.message.createdAt).setHours(0, 0, 0, 0) !== divider;
+			});
+			expect(misplaced).toEqual([]);
+			const dividers = rows.flatMap((r) => (r.kind === "day" ? [r.day] : []));
+			expect(dividers).toEqual([...new Set(times.map((t) => new Date(t).setHours(0, 0, 0, 0)))]);
+		} finally {
+			vi.unstubAllEnvs();
+		}
 	});
 
 	it("leaves out the first day's divider while older history is still to load", () => {

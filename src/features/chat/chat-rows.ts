@@ -39,8 +39,16 @@ export function buildRows(
 	let last: { authorId: string; at: number } | null = null;
 	const stored = new Set<string>();
 
+	// `startOfDay` builds a Date; rebuilding rows for a long history calls this per message, so
+	// the current day's bounds are kept and a Date is only made when a message leaves them.
+	let dayStart = Number.POSITIVE_INFINITY;
+	let dayEnd = Number.NEGATIVE_INFINITY;
 	const place = (authorId: string, at: number): boolean => {
-		const day = startOfDay(at);
+		if (at < dayStart || at >= dayEnd) {
+			dayStart = startOfDay(at);
+			dayEnd = startOfDay(dayStart + 36 * 3_600_000);
+		}
+		const day = dayStart;
 		if (day !== lastDay) {
 			const leading = lastDay === null;
 			if (!leading || !options.olderToLoad) rows.push({ kind: "day", key: `d:${day}`, day });

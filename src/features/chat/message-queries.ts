@@ -26,8 +26,12 @@ export const roomHistoryKey = (roomId: string) => ["rooms", roomId, "history"] a
  * A room's history, paged backwards by `seq`: the first page is the latest, older pages are
  * prepended as the reader scrolls up. The socket keeps it current, so it is never stale by time.
  */
-export const roomHistoryQuery = (roomId: string) =>
+export const roomHistoryQuery = <TSelected = HistoryData>(
+	roomId: string,
+	select?: (history: HistoryData) => TSelected,
+) =>
 	infiniteQueryOptions({
+		select,
 		queryKey: roomHistoryKey(roomId),
 		queryFn: ({ pageParam }) => fetchHistoryPage(roomId, pageParam),
 		initialPageParam: undefined as number | undefined,

@@ -12,15 +12,18 @@ import { roomHistoryKey, roomHistoryQuery } from "./message-queries";
  */
 export function createRoomHistory(roomId: string) {
 	const queryClient = useQueryClient();
-	// Only status and paging flags notify: on a data change the adapter would otherwise copy the
-	// whole history into its store (a deep walk of every loaded message) for each live message.
+	// The adapter keeps its result in a Solid store and deep-walks it on every update, which for
+	// a 100k-message history costs more than the page being loaded: so the query's own `data` is
+	// reduced to a page count, and only status and paging flags notify.
 	const query = useInfiniteQuery(() => ({
-		...roomHistoryQuery(roomId),
+		...roomHistoryQuery(roomId, (history) => history.pages.length),
 		notifyOnChangeProps: ["status", "error", "hasPreviousPage", "isFetchingPreviousPage", "isPending", "isError"],
 	}));
 	const key = roomHistoryKey(roomId);
 	const read = () => queryClient.getQueryData<HistoryData>(key);
-	const [data, setData] = createSignal(read(), { equals: false });
+	// Cache writes make new objects, so the list only recomputes when the history really changed
+	// (the cache also notifies for fetch status and observer events).
+	const [data, setData] = createSignal(read());
 	const hash = JSON.stringify(key);
 	const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
 		if (event.query.queryHash === hash) setData(read);
