@@ -1,7 +1,7 @@
 import { cloudflare } from "@cloudflare/vite-plugin";
 import tailwindcss from "@tailwindcss/vite";
 import { tanstackRouter } from "@tanstack/router-plugin/vite";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 import solid from "vite-plugin-solid";
 import { emulatorVars } from "./scripts/oauth-emulator/clients.ts";
 
@@ -14,8 +14,44 @@ const oauthEmulator = process.env.PARLOR_OAUTH_EMULATOR;
 // Test and benchmark servers override a few vars (e.g. a higher send rate to seed history fast).
 const varOverrides: Record<string, string> = JSON.parse(process.env.PARLOR_VARS ?? "{}");
 
+/**
+ * The production page's Content Security Policy, as a meta tag in the built index.html (static
+ * assets are served without the Worker, and a meta tag travels with them to any host). Only the
+ * page's own scripts, styles and connections; images also from the OAuth providers' avatar hosts.
+ * Not in `vite dev`, whose hot reload injects inline styles.
+ */
+export function contentSecurityPolicyValue(extraImageOrigin?: string): string {
+	const avatars = "https://avatars.githubusercontent.com https://lh3.googleusercontent.com https://pbs.twimg.com";
+	return [
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self'",
+		// A test build also shows the local OAuth emulator's avatars.
+		`img-src 'self' data: ${avatars}${extraImageOrigin ? ` ${extraImageOrigin}` : ""}`,
+		"connect-src 'self'",
+		"object-src 'none'",
+		"base-uri 'none'",
+		"form-action 'self'",
+	].join("; ");
+}
+
+function contentSecurityPolicy(extraImageOrigin?: string): Plugin {
+	return {
+		name: "parlor-content-security-policy",
+		apply: "build",
+		transformIndexHtml: () => [
+			{
+				tag: "meta",
+				attrs: { "http-equiv": "Content-Security-Policy", content: contentSecurityPolicyValue(extraImageOrigin) },
+				injectTo: "head-prepend",
+			},
+		],
+	};
+}
+
 export default defineConfig({
 	plugins: [
+		contentSecurityPolicy(oauthEmulator),
 		tailwindcss(),
 		tanstackRouter({ target: "solid", autoCodeSplitting: true }),
 		solid(),

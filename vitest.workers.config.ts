@@ -18,6 +18,7 @@ export default defineConfig({
 					// A generous burst and almost no refill make the limit exact within a test.
 					MESSAGE_RATE_LIMIT_BURST: "60",
 					MESSAGE_RATE_LIMIT_PER_SECOND: "0.01",
+					ROOM_SOCKETS_PER_USER: "10",
 					TEST_MIGRATIONS: migrations,
 					// GitHub, Google and X, routed to the emulator that globalSetup starts.
 					...emulatorVars(`http://127.0.0.1:${EMULATOR_PORTS.workers}`),

@@ -67,6 +67,7 @@ check("lint", ["biome", "ci", "."]);
 check("typecheck", ["npm", "run", "--silent", "typecheck"]);
 vitest("unit", "vitest.unit.config.ts");
 vitest("workers", "vitest.workers.config.ts");
+vitest("chaos", "vitest.chaos.config.ts");
 playwright("e2e");
 
 console.log("\nSuite        passed  failed  skipped");

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { HistoryPage } from "../protocol/http-api";
+import type { ApiError, HistoryPage } from "../protocol/http-api";
 import {
 	type ErrorFrame,
 	frameExceedsLimit,
@@ -57,6 +57,20 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		const connection = readRoomConnection(request);
 		if (!connection) return new Response("Rooms are reached through the Worker.", { status: 400 });
 		if (request.headers.get("Upgrade") !== "websocket") return new Response("Expected a WebSocket", { status: 426 });
+
+		// Each socket costs the room memory and a broadcast per message, so one user (a script,
+		// a tab left reloading) cannot hold more than a handful of them.
+		if (this.ctx.getWebSockets(userTag(connection.user.id)).length >= this.config.socketsPerUser) {
+			return Response.json(
+				{
+					error: {
+						code: "too_many_connections",
+						message: `You already have ${this.config.socketsPerUser} connections to this room; close one first.`,
+					},
+				} satisfies ApiError,
+				{ status: 429 },
+			);
+		}
 
 		const { 0: client, 1: server } = new WebSocketPair();
 		// Tags let the room find a user's or a session's sockets without waking every attachment.

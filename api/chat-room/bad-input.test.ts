@@ -76,12 +76,31 @@ const badFrame = fc.oneof(
 		.map((depth) => `{"type":"send","clientId":"abcdefgh","text":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}`),
 );
 
+/** Pads a bad frame with trailing spaces to `bytes`, so the fuzz covers 1 KiB to the cap too. */
+const padded = (frame: string, bytes: number) => frame + " ".repeat(Math.max(0, bytes - frame.length));
+
+/** Bad text frames of 0 bytes to just under the size cap; binary frames of any content. */
+const fuzzFrame = fc.oneof(
+	{ arbitrary: badFrame, weight: 6 },
+	{
+		arbitrary: fc
+			.tuple(badFrame, fc.integer({ min: 1024, max: MAX_FRAME_BYTES - 1 }))
+			.filter(([frame, bytes]) => new TextEncoder().encode(frame).byteLength <= bytes)
+			.map(([frame, bytes]) => padded(frame, bytes)),
+		weight: 2,
+	},
+	{ arbitrary: fc.uint8Array({ minLength: 0, maxLength: 2048 }), weight: 1 },
+	{ arbitrary: fc.string({ unit: "binary", maxLength: 300 }), weight: 1 },
+);
+
 describe("bad input on the room socket", () => {
-	it("answers each of 300 generated bad frames with exactly one error, stores nothing, and stays usable", async () => {
+	it("answers each of 2,000 generated bad frames with exactly one error, stores nothing, and stays usable", async () => {
 		const room = freshRoom();
 		const socket = await joined(room);
-		const frames = fc.sample(badFrame, { numRuns: 300, seed: 20261123 });
-		for (const frame of frames) socket.send(frame);
+		const frames = fc.sample(fuzzFrame, { numRuns: 2000, seed: 20261123 });
+		expect(frames.filter((f) => typeof f !== "string").length).toBeGreaterThan(50);
+		expect(frames.filter((f) => typeof f === "string" && f.length >= 1024).length).toBeGreaterThan(200);
+		for (const frame of frames) socket.ws.send(frame);
 		const errors = await socket.take("error", frames.length);
 		expect(new Set(errors.map((e) => e.code))).toEqual(
 			new Set(["bad_json", "bad_frame", "unknown_type", "text_empty", "text_too_long"]),
@@ -90,6 +109,26 @@ describe("bad input on the room socket", () => {
 		expect(await storedRows(room)).toBe(0);
 
 		socket.send(sendFrame(newClientId(), "still works"));
+		expect((await socket.expect("ack")).seq).toBe(1);
+	});
+
+	it("closes with 1009 on each of 30 generated frames from the cap to 1 MiB, stores nothing, and lets the user reconnect", async () => {
+		const room = freshRoom();
+		const client = new TestClient();
+		await client.signInAsGuest();
+		const sizes = fc.sample(fc.integer({ min: MAX_FRAME_BYTES + 1, max: 1024 * 1024 }), { numRuns: 30, seed: 7 });
+		for (const [i, size] of sizes.entries()) {
+			const socket = await openSocket(client, roomPath(room));
+			await socket.hello();
+			// Every other one is a well-formed send whose text alone is too big, the rest are noise.
+			const frame = i % 2 ? JSON.stringify(sendFrame(newClientId(), "w".repeat(size))) : "{".repeat(size);
+			socket.ws.send(frame);
+			expect((await socket.closed).code).toBe(1009);
+		}
+		expect(await storedRows(room)).toBe(0);
+		const socket = await openSocket(client, roomPath(room));
+		await socket.hello();
+		socket.send(sendFrame(newClientId(), "after the flood"));
 		expect((await socket.expect("ack")).seq).toBe(1);
 	});
 

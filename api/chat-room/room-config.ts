@@ -4,6 +4,7 @@ export type RoomConfig = {
 	retentionMs: number;
 	rateLimitBurst: number;
 	rateLimitPerSecond: number;
+	socketsPerUser: number;
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -19,5 +20,6 @@ export function readRoomConfig(env: Env): RoomConfig {
 		retentionMs: positive(env.MESSAGE_RETENTION_DAYS, 30) * DAY_MS,
 		rateLimitBurst: Math.floor(positive(env.MESSAGE_RATE_LIMIT_BURST, 20)),
 		rateLimitPerSecond: positive(env.MESSAGE_RATE_LIMIT_PER_SECOND, 2),
+		socketsPerUser: Math.floor(positive(env.ROOM_SOCKETS_PER_USER, 10)),
 	};
 }

@@ -6,7 +6,9 @@ export type SearchResult<S> = { steps: S[]; best: S | null; limitedBy: "server" 
 /**
  * Finds the highest rate a target sustains: doubles from `start` until a step fails (or `max`
  * is reached), then bisects between the last good and the first bad rate `refine` times, so
- * two targets can be compared more finely than a factor of two. Every loop is bounded.
+ * two targets can be compared more finely than a factor of two. A step that fails is run once
+ * more before it counts: a single local stall (workerd pauses ~60 ms now and then on this kind of
+ * machine) would otherwise end the search at its first step. Every loop is bounded.
  */
 export async function searchRate<S>(
 	start: number,
@@ -20,10 +22,20 @@ export async function searchRate<S>(
 	let good = 0;
 	let bad = Number.POSITIVE_INFINITY;
 	let limitedBy: SearchResult<S>["limitedBy"] = "steps";
-	for (let rate = start; rate <= max; rate *= 2) {
-		const s = await run(rate);
+	const attempt = async (rate: number): Promise<[S, Verdict]> => {
+		let s = await run(rate);
 		steps.push(s);
-		const verdict = judge(s);
+		let verdict = judge(s);
+		if (verdict === "server") {
+			await sleep(300);
+			s = await run(rate);
+			steps.push(s);
+			verdict = judge(s);
+		}
+		return [s, verdict];
+	};
+	for (let rate = start; rate <= max; rate *= 2) {
+		const [s, verdict] = await attempt(rate);
 		if (verdict !== "ok") {
 			limitedBy = verdict;
 			bad = rate;
@@ -36,9 +48,7 @@ export async function searchRate<S>(
 	// Bisect only on server failures: a saturated generator says nothing about rates above it.
 	for (let i = 0; i < refine && limitedBy === "server" && good > 0; i++) {
 		const rate = Math.round((good + bad) / 2);
-		const s = await run(rate);
-		steps.push(s);
-		const verdict = judge(s);
+		const [s, verdict] = await attempt(rate);
 		if (verdict === "ok") {
 			best = s;
 			good = rate;

@@ -76,6 +76,8 @@ export async function startParlor(port: number, cpus: string | null): Promise<Pa
 			MESSAGE_RATE_LIMIT_PER_SECOND: "1000000",
 			MESSAGE_RETENTION_COUNT: "5000000",
 			MESSAGE_RETENTION_DAYS: "3650",
+			// The fanout steps open up to 1,000 sockets as one user.
+			ROOM_SOCKETS_PER_USER: "100000",
 		}),
 	};
 	const prepared = spawnSync(NODE, ["scripts/prepare-local.mjs", "--fresh"], {

@@ -52,4 +52,17 @@ export class TestClient {
 	hasCookie(name: string): boolean {
 		return this.cookies.has(name);
 	}
+
+	cookie(name: string): string | undefined {
+		return this.cookies.get(name);
+	}
+
+	/** Sets a cookie as an attacker would: by hand, with whatever value they like. */
+	setCookie(name: string, value: string): void {
+		this.cookies.set(name, value);
+	}
+
+	dropCookie(name: string): void {
+		this.cookies.delete(name);
+	}
 }

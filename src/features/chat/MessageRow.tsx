@@ -69,7 +69,9 @@ export function MessageRow(props: { row: ChatRow } & Actions) {
 						<div class="min-w-0 flex-1 pb-0.5">
 							<Show when={!row().grouped}>
 								<div class="flex items-baseline gap-2">
-									<span class="truncate text-sm font-semibold">{row().message.author.name}</span>
+									<span dir="auto" class="truncate text-sm font-semibold [unicode-bidi:isolate]">
+										{row().message.author.name}
+									</span>
 									<Timestamp at={row().message.createdAt} />
 								</div>
 							</Show>
@@ -93,7 +95,9 @@ export function MessageRow(props: { row: ChatRow } & Actions) {
 						</div>
 						<div class="min-w-0 flex-1 pb-0.5">
 							<Show when={!row().grouped}>
-								<span class="truncate text-sm font-semibold">{row().author.name}</span>
+								<span dir="auto" class="truncate text-sm font-semibold [unicode-bidi:isolate]">
+									{row().author.name}
+								</span>
 							</Show>
 							<MessageText text={row().entry.text} dim />
 							<Show
