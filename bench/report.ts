@@ -1,6 +1,7 @@
 // Prints the benchmark tables (the README table is copied from this output).
 import type { FanoutResult } from "./fanout.ts";
 import type { IngestResult } from "./ingest.ts";
+import type { HistoryLoadResult, RoomLoadResult } from "./load.ts";
 
 type Json = Record<string, unknown>;
 type Fanout = FanoutResult;
@@ -126,6 +127,36 @@ export function printTables(results: Json): void {
 		);
 		metric("older page: worst-frame jump (px)", (x) => (x.olderHistory as Json | undefined)?.maxJumpPx);
 		metric("older page: latency p50 (ms)", (x) => (x.olderHistory as Json | undefined)?.pageLatencyMs);
+		metric(
+			`seconds to scroll all ${fmt(foot(client.parlor ?? {}, 1).messages as number)} in`,
+			(x) => foot(x, 1).loadSeconds,
+		);
 		console.log(`Client (Chromium, 1280×800)\n${table(["metric", "Parlor", "hand-windowed baseline"], rows)}\n`);
+	}
+	const load = results.load as { room: RoomLoadResult; history: HistoryLoadResult } | undefined;
+	if (load) {
+		const r = load.room;
+		const h = load.history;
+		console.log(
+			`Load (targets: p99 ack < 250 ms, no dropped frames; history only 2xx/429)\n${table(
+				["test", "offered", "result", "p50 / p99 ms", "pass"],
+				[
+					[
+						`${r.sockets} sockets, one room, ${r.seconds} s`,
+						`${fmt(r.rate)} msg/s`,
+						`${fmt(r.acked)} of ${fmt(r.sent)} acked, ${fmt(r.droppedFrames)} frames dropped, ${fmt(r.deliveredPerSec)} delivered/s${r.generatorSaturated ? " (generator saturated)" : ""}`,
+						`${r.ackP50} / ${r.ackP99}`,
+						r.pass ? "yes" : "no",
+					],
+					[
+						`history, ${h.concurrency} concurrent clients, ${h.seconds} s`,
+						"closed loop",
+						`${fmt(h.requests)} requests (${fmt(h.perSec)}/s), statuses ${JSON.stringify(h.statuses)}`,
+						`${h.p50} / ${h.p99}`,
+						h.pass ? "yes" : "no",
+					],
+				],
+			)}\n`,
+		);
 	}
 }

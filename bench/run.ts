@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only fanout,ingest,history,client]`: Parlor against baselines
+// `npm run bench [-- --quick] [-- --only=fanout,ingest,history,client,load]`: Parlor against baselines
 // measured in the same run on the same machine. Loopback only; every loop is bounded.
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -10,11 +10,12 @@ import { ingest, sendMarker } from "./ingest.ts";
 import { guestCookie, parlorTarget, rawTarget } from "./lib/room-clients.ts";
 import { seedParlorRoomFile } from "./lib/seed.ts";
 import { pinned, pinning, type Server, startBaselineWorker, startNodeWs, startParlor } from "./lib/servers.ts";
+import { historyLoad, roomLoad } from "./load.ts";
 import { printTables } from "./report.ts";
 
 const quick = process.argv.includes("--quick");
 const onlyArg = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
-const only = new Set((onlyArg ?? "fanout,ingest,history,client").split(","));
+const only = new Set((onlyArg ?? "fanout,ingest,history,client,load").split(","));
 
 // The generator runs on CPU 1, the servers on CPU 0 (see lib/servers.ts).
 if (!process.env.PARLOR_BENCH_PINNED && pinning.includes("taskset")) {
@@ -124,6 +125,16 @@ async function main() {
 
 	if (only.has("client")) {
 		results.client = await clientBench(parlor, quick);
+	}
+
+	if (only.has("load")) {
+		process.stdout.write("load: 200 sockets at 200 msg/s… ");
+		const room = await roomLoad(parlor.url, 200, 200, quick ? 10 : 60);
+		console.log(`p99 ack ${room.ackP99} ms, ${room.droppedFrames} dropped`);
+		process.stdout.write("load: history under 50 concurrent clients… ");
+		const history = await historyLoad(parlor.url, "bench-load", 50, quick ? 5 : 20);
+		console.log(JSON.stringify(history.statuses));
+		results.load = { room, history };
 	}
 }
 

@@ -65,6 +65,7 @@ function playwright(name) {
 
 check("lint", ["biome", "ci", "."]);
 check("typecheck", ["npm", "run", "--silent", "typecheck"]);
+check("secrets", ["node", "scripts/scan-secrets.mjs"]);
 vitest("unit", "vitest.unit.config.ts");
 vitest("workers", "vitest.workers.config.ts");
 vitest("chaos", "vitest.chaos.config.ts");
