@@ -1,5 +1,5 @@
 import { searchRate } from "./lib/rate-search.ts";
-import { closeAll, ID_PATTERN, messageText, openMany, type Target } from "./lib/room-clients.ts";
+import { closeAll, idsIn, messageText, openMany, type Target } from "./lib/room-clients.ts";
 import { cpuMeter, GENERATOR_SATURATED, percentile, round, sendOnSchedule, sleep } from "./lib/stats.ts";
 
 export type FanoutStep = {
@@ -31,12 +31,13 @@ async function step(
 	const latencies: number[] = [];
 	let received = 0;
 	const onMessage = (data: import("ws").RawData) => {
-		const match = ID_PATTERN.exec(String(data));
-		if (!match) return;
-		const i = Number(match[1]) - idBase;
-		if (i < 0 || i >= total) return;
-		received++;
-		latencies.push(performance.now() - (scheduled[i] ?? 0));
+		const now = performance.now();
+		for (const id of idsIn(String(data))) {
+			const i = id - idBase;
+			if (i < 0 || i >= total) continue;
+			received++;
+			latencies.push(now - (scheduled[i] ?? 0));
+		}
 	};
 	for (const ws of receivers) ws.on("message", onMessage);
 	const cpu = cpuMeter();

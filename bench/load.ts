@@ -1,5 +1,5 @@
 import type WebSocket from "ws";
-import { closeAll, guestCookie, ID_PATTERN, messageText, openMany, parlorTarget } from "./lib/room-clients.ts";
+import { closeAll, guestCookie, idsIn, messageText, openMany, parlorTarget } from "./lib/room-clients.ts";
 import { cpuMeter, GENERATOR_SATURATED, percentile, round, sendOnSchedule, sleep } from "./lib/stats.ts";
 
 export type RoomLoadResult = {
@@ -38,8 +38,8 @@ export async function roomLoad(base: string, sockets: number, rate: number, seco
 			if (ack !== null) {
 				const i = ack - firstId;
 				if (i >= 0 && i < total) latencies.push(performance.now() - (scheduled[i] ?? 0));
-			} else if (text.startsWith('{"type":"message"') && ID_PATTERN.test(text)) {
-				received[s] = (received[s] ?? 0) + 1;
+			} else if (text.startsWith('{"type":"message')) {
+				received[s] = (received[s] ?? 0) + idsIn(text).length;
 			}
 		});
 	});

@@ -1,10 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ApiError, HistoryPage } from "../protocol/http-api";
 import {
+	BATCH_WINDOW_MS,
+	type ChatMessage,
 	type ErrorFrame,
 	frameExceedsLimit,
 	MAX_FRAME_BYTES,
 	MAX_REPLAY,
+	messagesFrame,
 	PING_FRAME,
 	PONG_FRAME,
 	PROTOCOL_VERSION,
@@ -41,6 +44,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	private readonly limiter: RateLimiter;
 	private readonly attachments = new AttachmentCache();
 	private queue: QueuedSend[] = [];
+	private lastFlushAt = 0;
 	/** When the prune alarm fires; undefined until read back after a wake-up. */
 	private alarmAt: number | null | undefined;
 
@@ -163,7 +167,8 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		const plan = planResume(since, oldestSeq, latestSeq);
 		if (plan.kind === "reset") send(ws, { type: "reset", reason: plan.reason, oldestSeq, latestSeq });
 		if (plan.kind === "replay") {
-			for (const message of this.store.after(plan.after, MAX_REPLAY)) send(ws, { type: "message", message });
+			const missed = this.store.after(plan.after, MAX_REPLAY);
+			if (missed.length > 0) send(ws, messagesFrame(missed));
 		}
 		// From here on this socket gets live messages; nothing can interleave with the replay above.
 		if (!attachment.ready) this.attachments.set(ws, { ...attachment, ready: true });
@@ -178,23 +183,30 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	 */
 	private enqueue(send: QueuedSend): void {
 		this.queue.push(send);
-		if (this.queue.length === 1) setTimeout(() => this.flush(), 0);
+		if (this.queue.length > 1) return;
+		// Busy (a batch went out moments ago): wait out the window so this batch can fill up.
+		const wait = Math.max(0, this.lastFlushAt + BATCH_WINDOW_MS - Date.now());
+		setTimeout(() => this.flush(), wait);
 	}
 
 	private flush(): void {
 		const batch = this.queue;
 		this.queue = [];
 		const now = Date.now();
-		const peers = this.readyPeers();
+		this.lastFlushAt = now;
+		const stored: ChatMessage[] = [];
 		for (const { ws, attachment, clientId, text } of batch) {
 			try {
-				this.accept(ws, attachment, clientId, text, now, peers);
+				const message = this.accept(ws, attachment, clientId, text, now);
+				if (message) stored.push(message);
 			} catch (error) {
 				// No ack goes out, so the client keeps the message and resends it under the same clientId.
 				console.error("send not stored", error);
 			}
 		}
 		this.limiter.persist();
+		// One frame per socket for the whole batch: at fanout, the cost is per frame, not per byte.
+		if (stored.length > 0) this.broadcast(messagesFrame(stored), this.readyPeers());
 		if (batch.length > 0) this.ctx.waitUntil(this.armPruneAlarm(now));
 	}
 
@@ -204,14 +216,13 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		clientId: string,
 		text: string,
 		now: number,
-		peers: WebSocket[],
-	): void {
+	): ChatMessage | null {
 		const author = attachment.user;
 		const existing = this.store.findByClientId(author.id, clientId);
 		if (existing) {
 			// A resend (retry, reconnect, or after eviction): same ack, nothing new stored or broadcast.
 			send(ws, { type: "ack", clientId, seq: existing.seq, id: existing.id, createdAt: existing.createdAt });
-			return;
+			return null;
 		}
 		const waitMs = this.limiter.take(author.id, now);
 		if (waitMs > 0) {
@@ -223,11 +234,11 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 				retryAfterMs: waitMs,
 			};
 			send(ws, error);
-			return;
+			return null;
 		}
 		const message = this.store.append(author, text, clientId, now);
 		send(ws, { type: "ack", clientId, seq: message.seq, id: message.id, createdAt: message.createdAt });
-		this.broadcast({ type: "message", message }, peers);
+		return message;
 	}
 
 	/** Sockets that finished `hello`; earlier ones get what they missed from the replay instead. */

@@ -5,7 +5,7 @@ import * as v from "valibot";
  * discriminated by `type`. Client and server both import this module; it must stay free of
  * platform imports (no `cloudflare:*`, no DOM).
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Frames larger than this (in UTF-8 bytes) close the socket with 1009. */
 export const MAX_FRAME_BYTES = 16 * 1024;
@@ -13,6 +13,12 @@ export const MAX_FRAME_BYTES = 16 * 1024;
 export const MAX_TEXT_LENGTH = 4000;
 /** The most messages one `hello {since}` replays; a larger gap gets `reset`. */
 export const MAX_REPLAY = 100;
+
+/**
+ * In a busy room, sends that arrive within this long of the previous batch wait for the next one,
+ * so one commit and one frame per socket carry several messages. A quiet room flushes at once.
+ */
+export const BATCH_WINDOW_MS = 15;
 
 /** Exact frames the room answers without waking up (Durable Object auto-response). */
 export const PING_FRAME = '{"type":"ping"}';
@@ -113,6 +119,15 @@ export const MessageFrameSchema = v.object({
 	message: ChatMessageSchema,
 });
 
+/**
+ * Several messages in one frame, ascending by `seq` (protocol 2): a busy room sends each socket
+ * one frame per batch instead of one per message. Means exactly what that many `message` frames mean.
+ */
+export const MessagesFrameSchema = v.object({
+	type: v.literal("messages"),
+	messages: v.array(ChatMessageSchema),
+});
+
 export const AckFrameSchema = v.object({
 	type: v.literal("ack"),
 	clientId: v.string(),
@@ -141,6 +156,7 @@ export const PongFrameSchema = v.object({ type: v.literal("pong") });
 export const ServerMessageSchema = v.variant("type", [
 	WelcomeFrameSchema,
 	MessageFrameSchema,
+	MessagesFrameSchema,
 	AckFrameSchema,
 	ErrorFrameSchema,
 	ResetFrameSchema,
@@ -148,6 +164,12 @@ export const ServerMessageSchema = v.variant("type", [
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrameSchema>;
+
+/** The frame that carries `messages` to a socket: `message` for one, `messages` for more. */
+export function messagesFrame(messages: ChatMessage[]): ServerMessage {
+	const [only] = messages;
+	return messages.length === 1 && only ? { type: "message", message: only } : { type: "messages", messages };
+}
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrameSchema>;
 export type AckFrame = v.InferOutput<typeof AckFrameSchema>;
 export type ResetFrame = v.InferOutput<typeof ResetFrameSchema>;

@@ -106,3 +106,8 @@ export function messageText(id: number): string {
 	return `m${id}:`.padEnd(200, "x");
 }
 export const ID_PATTERN = /m(\d+):/;
+
+/** Every message id a frame carries: one for a `message` frame, several for a batched `messages`. */
+export function idsIn(frame: string): number[] {
+	return Array.from(frame.matchAll(/m(\d+):/g), (m) => Number(m[1]));
+}

@@ -170,6 +170,9 @@ export class SoakClient {
 			case "message":
 				this.see(frame.message.seq, frame.message.clientId);
 				return;
+			case "messages":
+				for (const m of frame.messages) this.see(m.seq, m.clientId);
+				return;
 			case "ack": {
 				this.record.acks.push({ clientId: frame.clientId, seq: frame.seq });
 				this.see(frame.seq, frame.clientId);

@@ -6,6 +6,8 @@ type Closed = { code: number; reason: string };
 /** A real WebSocket to a room, opened through the Worker, with a frame queue to await on. */
 export class RoomSocket {
 	readonly frames: ServerMessage[] = [];
+	/** Frames as they came off the wire, batches not expanded. */
+	readonly rawFrames: ServerMessage[] = [];
 	private cursor = 0;
 	private wake: (() => void) | null = null;
 	readonly closed: Promise<Closed>;
@@ -18,7 +20,11 @@ export class RoomSocket {
 		ws.addEventListener("message", (event) => {
 			const frame = typeof event.data === "string" ? parseServerMessage(event.data) : null;
 			if (!frame) throw new Error(`server sent a frame outside the protocol: ${String(event.data)}`);
-			this.frames.push(frame);
+			this.rawFrames.push(frame);
+			// A batch means what its messages one by one mean; tests read them one by one.
+			if (frame.type === "messages")
+				for (const message of frame.messages) this.frames.push({ type: "message", message });
+			else this.frames.push(frame);
 			this.wake?.();
 		});
 		ws.addEventListener("close", (event) => {

@@ -63,7 +63,7 @@ export function createRoomSession(roomId: () => string, me: Author, onSessionEnd
 			author = frame.you;
 			for (const entry of outbox.list()) if (entry.status !== "failed") transmit(entry);
 		},
-		onMessage: (message) => live.push([message]),
+		onMessages: (messages) => live.push(messages),
 		onAck: (ack) => {
 			stopAckTimer(ack.clientId);
 			const entry = outbox.get(ack.clientId);

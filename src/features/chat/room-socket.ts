@@ -16,7 +16,7 @@ export type ConnectionState = "connecting" | "open" | "reconnecting" | "offline"
 export type RoomSocketHandlers = {
 	onState(state: ConnectionState): void;
 	onWelcome(frame: WelcomeFrame): void;
-	onMessage(message: ChatMessage): void;
+	onMessages(messages: ChatMessage[]): void;
 	onAck(frame: AckFrame): void;
 	onError(frame: ErrorFrame): void;
 	onReset(frame: ResetFrame): void;
@@ -142,7 +142,10 @@ export class RoomSocket {
 				this.handlers.onWelcome(frame);
 				break;
 			case "message":
-				this.handlers.onMessage(frame.message);
+				this.handlers.onMessages([frame.message]);
+				break;
+			case "messages":
+				this.handlers.onMessages(frame.messages);
 				break;
 			case "ack":
 				this.handlers.onAck(frame);
