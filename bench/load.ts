@@ -10,8 +10,8 @@ export type RoomLoadResult = {
 	acked: number;
 	ackP50: number;
 	ackP99: number;
-	/** Broadcasts a socket should have received and did not, summed over all sockets. */
-	droppedFrames: number;
+	/** Messages a socket should have received and did not, summed over all sockets (a frame may carry several). */
+	droppedMessages: number;
 	deliveredPerSec: number;
 	generatorCpu: number;
 	generatorSaturated: boolean;
@@ -65,7 +65,7 @@ export async function roomLoad(base: string, sockets: number, rate: number, seco
 		acked: latencies.length,
 		ackP50: round(percentile(latencies, 50), 1),
 		ackP99,
-		droppedFrames: dropped,
+		droppedMessages: dropped,
 		deliveredPerSec: round(received.reduce((n, got) => n + got, 0) / seconds),
 		generatorCpu: round(generatorCpu, 2),
 		generatorSaturated: generatorCpu > GENERATOR_SATURATED,

@@ -138,13 +138,13 @@ export function printTables(results: Json): void {
 		const r = load.room;
 		const h = load.history;
 		console.log(
-			`Load (targets: p99 ack < 250 ms, no dropped frames; history only 2xx/429)\n${table(
+			`Load (targets: p99 ack < 250 ms, nothing dropped; history only 2xx/429)\n${table(
 				["test", "offered", "result", "p50 / p99 ms", "pass"],
 				[
 					[
 						`${r.sockets} sockets, one room, ${r.seconds} s`,
 						`${fmt(r.rate)} msg/s`,
-						`${fmt(r.acked)} of ${fmt(r.sent)} acked, ${fmt(r.droppedFrames)} frames dropped, ${fmt(r.deliveredPerSec)} delivered/s${r.generatorSaturated ? " (generator saturated)" : ""}`,
+						`${fmt(r.acked)} of ${fmt(r.sent)} acked, ${fmt(r.droppedMessages)} messages not delivered, ${fmt(r.deliveredPerSec)} delivered/s${r.generatorSaturated ? " (generator saturated)" : ""}`,
 						`${r.ackP50} / ${r.ackP99}`,
 						r.pass ? "yes" : "no",
 					],

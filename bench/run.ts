@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [-- --only=fanout,ingest,history,client,load]`: Parlor against baselines
 // measured in the same run on the same machine. Loopback only; every loop is bounded.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { renderChart } from "./chart.ts";
 import { clientBench } from "./client.ts";
@@ -130,7 +130,7 @@ async function main() {
 	if (only.has("load")) {
 		process.stdout.write("load: 200 sockets at 200 msg/s… ");
 		const room = await roomLoad(parlor.url, 200, 200, quick ? 10 : 60);
-		console.log(`p99 ack ${room.ackP99} ms, ${room.droppedFrames} dropped`);
+		console.log(`p99 ack ${room.ackP99} ms, ${room.droppedMessages} not delivered`);
 		process.stdout.write("load: history under 50 concurrent clients… ");
 		const history = await historyLoad(parlor.url, "bench-load", 50, quick ? 5 : 20);
 		console.log(JSON.stringify(history.statuses));
@@ -144,6 +144,17 @@ try {
 	for (const s of servers.reverse()) await s.stop();
 }
 mkdirSync("bench/results", { recursive: true });
-writeFileSync(`bench/results/${quick ? "quick" : "full"}.json`, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync("readme_assets/bench.svg", renderChart(results));
-printTables(results);
+const file = `bench/results/${quick ? "quick" : "full"}.json`;
+// A partial run (--only) replaces only its own sections of the last run's file, and each section
+// keeps the date it was measured, so the chart and the tables never mix in a stale half.
+const ran = Object.fromEntries([...only].filter((name) => name in results).map((name) => [name, results.date]));
+const previous: Record<string, unknown> = onlyArg && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+const merged = {
+	...previous,
+	...results,
+	date: previous.date ?? results.date,
+	sectionDates: { ...(previous.sectionDates as Record<string, string> | undefined), ...ran },
+};
+writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
+writeFileSync("readme_assets/bench.svg", renderChart(merged));
+printTables(merged);

@@ -88,8 +88,8 @@ describe("ChatRoomDurableObject", () => {
 		await socket.hello();
 		const clientId = newClientId();
 		socket.send(sendFrame(clientId, "hello **world**"));
-		const ack = await socket.expect("ack");
 		const { message } = await socket.expect("message");
+		const ack = await socket.expect("ack");
 		expect(ack).toEqual({ type: "ack", clientId, seq: 1, id: message.id, createdAt: message.createdAt });
 		expect(message).toMatchObject({
 			seq: 1,
@@ -105,8 +105,8 @@ describe("ChatRoomDurableObject", () => {
 		const { user, socket } = await guestIn(room);
 		await socket.hello();
 		socket.send({ ...sendFrame(newClientId(), "who am I"), author: { id: "admin", name: "Admin" }, userId: "admin" });
-		await socket.expect("ack");
 		const { message } = await socket.expect("message");
+		await socket.expect("ack");
 		expect(message.author.id).toBe(user.id);
 	});
 
@@ -138,7 +138,7 @@ describe("ChatRoomDurableObject", () => {
 			await socket.hello();
 			const clientId = newClientId();
 			socket.send(sendFrame(clientId, "sent before the network dropped"));
-			const original = await socket.expect("ack");
+			const original = await socket.ack();
 			socket.close();
 			await socket.closed;
 
@@ -156,7 +156,7 @@ describe("ChatRoomDurableObject", () => {
 			await socket.hello();
 			const clientId = newClientId();
 			socket.send(sendFrame(clientId, "durable"));
-			const original = await socket.expect("ack");
+			const original = await socket.ack();
 			await evictDurableObject(stubFor(room), { webSockets: "close" });
 			await socket.closed;
 
@@ -227,8 +227,8 @@ describe("ChatRoomDurableObject", () => {
 			const { socket } = await guestIn(room);
 			await socket.hello(0);
 			socket.send(sendFrame(newClientId(), "first"));
-			await socket.expect("ack");
 			expect((await socket.expect("message")).message.seq).toBe(1);
+			await socket.expect("ack");
 		});
 	});
 

@@ -1,8 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import type { ApiError, HistoryPage } from "../protocol/http-api";
+import type { HistoryPage } from "../protocol/http-api";
 import {
+	type AckFrame,
 	BATCH_WINDOW_MS,
 	type ChatMessage,
+	CLOSE_DISPLACED,
 	type ErrorFrame,
 	frameExceedsLimit,
 	MAX_FRAME_BYTES,
@@ -34,9 +36,9 @@ function send(ws: WebSocket, frame: ServerMessage): void {
 }
 
 /**
- * One chat room: hibernatable WebSockets in, ordered durable messages out. Everything between a
- * frame arriving and its ack/broadcast leaving is synchronous, so the output gate releases them
- * only once the SQLite write is durable.
+ * One chat room: hibernatable WebSockets in, ordered durable messages out. Sends are queued and
+ * stored in batches; storing a batch and sending its acks and broadcast happen in one synchronous
+ * turn, so the output gate releases them only once the SQLite write is durable.
  */
 export class ChatRoomDurableObject extends DurableObject<Env> {
 	private readonly config: RoomConfig;
@@ -62,21 +64,8 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		if (!connection) return new Response("Rooms are reached through the Worker.", { status: 400 });
 		if (request.headers.get("Upgrade") !== "websocket") return new Response("Expected a WebSocket", { status: 426 });
 
-		// Each socket costs the room memory and a broadcast per message, so one user (a script,
-		// a tab left reloading) cannot hold more than a handful of them.
-		if (this.ctx.getWebSockets(userTag(connection.user.id)).length >= this.config.socketsPerUser) {
-			return Response.json(
-				{
-					error: {
-						code: "too_many_connections",
-						message: `You already have ${this.config.socketsPerUser} connections to this room; close one first.`,
-					},
-				} satisfies ApiError,
-				{ status: 429 },
-			);
-		}
-
 		const { 0: client, 1: server } = new WebSocketPair();
+		const mine = this.ctx.getWebSockets(userTag(connection.user.id));
 		// Tags let the room find a user's or a session's sockets without waking every attachment.
 		this.ctx.acceptWebSocket(server, [userTag(connection.user.id), sessionTag(connection.sessionId)]);
 		this.attachments.set(server, {
@@ -86,7 +75,16 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			sessionId: connection.sessionId,
 			sessionExpiresAt: connection.sessionExpiresAt,
 			ready: false,
+			openedAt: Date.now(),
 		});
+		// Each socket costs memory and a frame per broadcast, so one user holds a bounded number.
+		// The newest wins: the oldest is usually a forgotten tab or a link that died silently.
+		const over = mine.length + 1 - this.config.socketsPerUser;
+		if (over > 0) {
+			const openedAt = (ws: WebSocket) => this.attachments.get(ws)?.openedAt ?? 0;
+			const oldest = mine.sort((a, b) => openedAt(a) - openedAt(b)).slice(0, over);
+			for (const ws of oldest) closeQuietly(ws, CLOSE_DISPLACED, "Opened in too many places.");
+		}
 		// The alarm also enforces session expiry on sockets that never send another frame.
 		await this.scheduleAlarm(connection.sessionExpiresAt);
 		return new Response(null, { status: 101, webSocket: client });
@@ -195,10 +193,13 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		const now = Date.now();
 		this.lastFlushAt = now;
 		const stored: ChatMessage[] = [];
+		const acks: Array<[WebSocket, AckFrame]> = [];
 		for (const { ws, attachment, clientId, text } of batch) {
 			try {
-				const message = this.accept(ws, attachment, clientId, text, now);
-				if (message) stored.push(message);
+				const result = this.accept(ws, attachment, clientId, text, now);
+				if (!result) continue;
+				acks.push([ws, result.ack]);
+				if (result.message) stored.push(result.message);
 			} catch (error) {
 				// No ack goes out, so the client keeps the message and resends it under the same clientId.
 				console.error("send not stored", error);
@@ -207,6 +208,9 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		this.limiter.persist();
 		// One frame per socket for the whole batch: at fanout, the cost is per frame, not per byte.
 		if (stored.length > 0) this.broadcast(messagesFrame(stored), this.readyPeers());
+		// Acks after the batch's messages: a sender then never holds seq N+1 before seq N, which
+		// its client would take for a gap and fetch over HTTP.
+		for (const [ws, ack] of acks) send(ws, ack);
 		if (batch.length > 0) this.ctx.waitUntil(this.armPruneAlarm(now));
 	}
 
@@ -216,13 +220,15 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		clientId: string,
 		text: string,
 		now: number,
-	): ChatMessage | null {
+	): { ack: AckFrame; message: ChatMessage | null } | null {
 		const author = attachment.user;
 		const existing = this.store.findByClientId(author.id, clientId);
 		if (existing) {
 			// A resend (retry, reconnect, or after eviction): same ack, nothing new stored or broadcast.
-			send(ws, { type: "ack", clientId, seq: existing.seq, id: existing.id, createdAt: existing.createdAt });
-			return null;
+			return {
+				ack: { type: "ack", clientId, seq: existing.seq, id: existing.id, createdAt: existing.createdAt },
+				message: null,
+			};
 		}
 		const waitMs = this.limiter.take(author.id, now);
 		if (waitMs > 0) {
@@ -237,8 +243,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			return null;
 		}
 		const message = this.store.append(author, text, clientId, now);
-		send(ws, { type: "ack", clientId, seq: message.seq, id: message.id, createdAt: message.createdAt });
-		return message;
+		return { ack: { type: "ack", clientId, seq: message.seq, id: message.id, createdAt: message.createdAt }, message };
 	}
 
 	/** Sockets that finished `hello`; earlier ones get what they missed from the replay instead. */

@@ -37,7 +37,7 @@ describe("per-user rate limit", () => {
 		const otherSocket = await openSocket(other, roomPath(room));
 		await otherSocket.hello();
 		otherSocket.send(sendFrame(newClientId(), "someone else"));
-		expect((await otherSocket.expect("ack")).seq).toBe(BURST + 1);
+		expect((await otherSocket.ack()).seq).toBe(BURST + 1);
 	});
 
 	it("does not charge a resend of an already stored message", async () => {

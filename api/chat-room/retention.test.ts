@@ -36,7 +36,7 @@ async function sendOne(room: string, text: string) {
 	const socket = await openSocket(client, roomPath(room));
 	await socket.hello();
 	socket.send(sendFrame(newClientId(), text));
-	return { socket, ack: await socket.expect("ack") };
+	return { socket, ack: await socket.ack() };
 }
 
 describe("retention", () => {

@@ -15,6 +15,8 @@ export type SocketAttachment = {
 	sessionExpiresAt: number;
 	/** Set once the client said `hello`; only ready sockets receive live messages. */
 	ready: boolean;
+	/** When the socket was accepted; over the per-user cap, the oldest socket is closed. */
+	openedAt: number;
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -31,7 +33,9 @@ export function parseAttachment(value: unknown): SocketAttachment | null {
 	if (typeof connectionId !== "string" || typeof sessionId !== "string") return null;
 	if (typeof sessionExpiresAt !== "number" || typeof ready !== "boolean") return null;
 	const author = { id: user.id, name: user.name, image: user.image };
-	return { roomId, user: author, connectionId, sessionId, sessionExpiresAt, ready };
+	// Sockets accepted before `openedAt` existed count as the oldest.
+	const openedAt = typeof value.openedAt === "number" ? value.openedAt : 0;
+	return { roomId, user: author, connectionId, sessionId, sessionExpiresAt, ready, openedAt };
 }
 
 /** Tags a socket is accepted with, so the room can find sockets by user or by session. */

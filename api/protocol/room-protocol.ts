@@ -20,6 +20,12 @@ export const MAX_REPLAY = 100;
  */
 export const BATCH_WINDOW_MS = 15;
 
+/**
+ * Close code for a socket the room dropped because its user opened the room in more places than
+ * `ROOM_SOCKETS_PER_USER` allows (the oldest goes). The client then waits for the user to ask.
+ */
+export const CLOSE_DISPLACED = 4001;
+
 /** Exact frames the room answers without waking up (Durable Object auto-response). */
 export const PING_FRAME = '{"type":"ping"}';
 export const PONG_FRAME = '{"type":"pong"}';

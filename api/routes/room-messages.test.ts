@@ -98,7 +98,7 @@ describe("GET /api/rooms/:room/messages", () => {
 		const socket = await openSocket(client, "/api/chat");
 		await socket.hello();
 		socket.send(sendFrame(newClientId(), "via the alias"));
-		const ack = await socket.expect("ack");
+		const ack = await socket.ack();
 		const alias = await (await client.fetch("/api/chat/messages?limit=1")).json<HistoryPage>();
 		const canonical = await (await client.fetch("/api/rooms/general/messages?limit=1")).json<HistoryPage>();
 		expect(alias).toEqual(canonical);

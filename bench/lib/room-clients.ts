@@ -24,12 +24,24 @@ export async function guestCookie(baseUrl: string): Promise<string> {
 export function openSocket(url: string, headers: Record<string, string>, hello: boolean): Promise<WebSocket> {
 	return new Promise((resolve, reject) => {
 		const ws = new WebSocket(url, { headers, perMessageDeflate: false });
-		ws.once("error", reject);
+		// Bounded like every other wait in the bench: a server that stops answering ends the run.
+		const timer = setTimeout(() => {
+			ws.terminate();
+			reject(new Error(`no ${hello ? "welcome" : "open"} from ${url} within 20 s`));
+		}, 20_000);
+		ws.once("error", (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
 		ws.once("open", () => {
-			if (!hello) return resolve(ws);
+			if (!hello) {
+				clearTimeout(timer);
+				return resolve(ws);
+			}
 			ws.send('{"type":"hello"}');
 			const onWelcome = (data: WebSocket.RawData) => {
 				if (String(data).startsWith('{"type":"welcome"')) {
+					clearTimeout(timer);
 					ws.off("message", onWelcome);
 					resolve(ws);
 				}

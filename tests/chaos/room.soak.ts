@@ -56,7 +56,8 @@ async function startServer(): Promise<string> {
 
 async function killServer(): Promise<void> {
 	const child = server;
-	if (!child?.pid || child.exitCode !== null) return;
+	// Exited on its own (exitCode) or by a signal (signalCode): nothing left to kill or wait for.
+	if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
 	const exited = new Promise((resolve) => child.once("exit", resolve));
 	process.kill(-child.pid, "SIGKILL");
 	await exited;
@@ -67,8 +68,10 @@ function evict(webSockets: ChaosCommand["webSockets"]): Promise<void> {
 	if (!child) throw new Error("no server");
 	const id = ++commandId;
 	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`no answer to eviction ${id} within 10 s`)), 10_000);
 		const onReply = (reply: ChaosReply) => {
 			if (!("id" in reply) || reply.id !== id) return;
+			clearTimeout(timer);
 			child.off("message", onReply);
 			if (reply.ok) resolve();
 			else reject(new Error(reply.error));

@@ -138,7 +138,11 @@ export class SoakClient {
 
 	/** Sends everything it has left at once and vanishes before any ack can arrive. */
 	async quitMidSend(): Promise<void> {
-		while (!this.welcomed) await sleep(10);
+		const deadline = Date.now() + 20_000;
+		while (!this.welcomed) {
+			if (Date.now() > deadline) throw new Error(`${this.name} was never welcomed`);
+			await sleep(10);
+		}
 		while (this.next < this.total) this.sendNext();
 		this.stop();
 	}
@@ -146,6 +150,20 @@ export class SoakClient {
 	stop(): void {
 		this.stopped = true;
 		this.ws?.terminate();
+	}
+
+	/** Fetches what it is missing; while the server is down (a kill), it tries again for a while. */
+	private async refetch(): Promise<void> {
+		for (let attempt = 0; attempt < 100 && !this.stopped; attempt++) {
+			try {
+				for (const m of await fetchHistory(this.base, this.room, this.cookie, this.contiguous))
+					this.see(m.seq, m.clientId);
+				return;
+			} catch {
+				await sleep(200);
+			}
+		}
+		if (!this.stopped) this.errors.push("refetch after reset kept failing for 20 s");
 	}
 
 	private see(seq: number, clientId: string): void {
@@ -183,12 +201,7 @@ export class SoakClient {
 			case "reset":
 				this.latestSeen = Math.max(this.latestSeen, frame.latestSeq);
 				// Too far behind for a replay: fetch what is missing over HTTP, as the app does.
-				void fetchHistory(this.base, this.room, this.cookie, this.contiguous).then(
-					(all) => {
-						for (const m of all) this.see(m.seq, m.clientId);
-					},
-					(error) => this.errors.push(`refetch after reset failed: ${error}`),
-				);
+				void this.refetch();
 				return;
 			case "error":
 				if (frame.code !== "rate_limited") this.errors.push(`${frame.code}: ${frame.message}`);

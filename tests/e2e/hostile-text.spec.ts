@@ -62,7 +62,9 @@ test.describe("hostile message text", () => {
 		const after = messageRow(page, "after the noise");
 		await expect(after).toBeVisible();
 
-		// Isolated: the override cannot leak out of the text into the rest of the row.
+		// Isolated: the override cannot leak out of the text into the rest of the row. Author names
+		// (from OAuth providers, so just as untrusted) are isolated the same way.
+		await expect(plain.locator("span[dir=auto]")).toHaveCSS("unicode-bidi", "isolate");
 		const text = bidi.locator("p[dir=auto]");
 		await expect(text).toHaveCSS("unicode-bidi", "isolate");
 		await expect(text).toHaveCSS("overflow", "hidden");

@@ -68,6 +68,18 @@ export class RoomSocket {
 		return frame as Extract<ServerMessage, { type: T }>;
 	}
 
+	/**
+	 * The next ack, past any broadcasts before it: a batch's messages go out before its acks, so
+	 * a sender that said `hello` sees its own message first.
+	 */
+	async ack(timeoutMs?: number): Promise<Extract<ServerMessage, { type: "ack" }>> {
+		for (;;) {
+			const frame = await this.next(timeoutMs);
+			if (frame.type === "ack") return frame;
+			if (frame.type !== "message") throw new Error(`expected an ack, got ${JSON.stringify(frame)}`);
+		}
+	}
+
 	/** Reads `n` frames of `type` in order. */
 	async take<T extends ServerMessage["type"]>(type: T, n: number): Promise<Extract<ServerMessage, { type: T }>[]> {
 		const out: Extract<ServerMessage, { type: T }>[] = [];

@@ -2,6 +2,7 @@ import ReconnectingWebSocket from "partysocket/ws";
 import {
 	type AckFrame,
 	type ChatMessage,
+	CLOSE_DISPLACED,
 	type ClientMessage,
 	type ErrorFrame,
 	PING_FRAME,
@@ -11,7 +12,7 @@ import {
 	type WelcomeFrame,
 } from "../../../api/protocol/room-protocol";
 
-export type ConnectionState = "connecting" | "open" | "reconnecting" | "offline" | "closed";
+export type ConnectionState = "connecting" | "open" | "reconnecting" | "offline" | "displaced" | "closed";
 
 export type RoomSocketHandlers = {
 	onState(state: ConnectionState): void;
@@ -87,12 +88,19 @@ export class RoomSocket {
 				this.handlers.onSessionEnded();
 				return;
 			}
+			// This user opened the room in more places than the room allows and this was the
+			// oldest: reconnecting on its own would push out another tab, so wait to be asked.
+			if (event.code === CLOSE_DISPLACED) {
+				this.ws.close();
+				this.setState("displaced");
+				return;
+			}
 			if (this.state !== "closed")
 				this.setState(navigator.onLine ? (this.everOpened ? "reconnecting" : "connecting") : "offline");
 		});
 		this.listen(window, "online", () => this.reconnectIfDown());
 		this.listen(window, "offline", () => {
-			if (!this.ready) this.setState("offline");
+			if (!this.ready && this.state !== "displaced") this.setState("offline");
 		});
 		this.listen(document, "visibilitychange", () => {
 			if (document.visibilityState !== "visible") return;
@@ -162,7 +170,7 @@ export class RoomSocket {
 	}
 
 	private reconnectIfDown(): void {
-		if (!this.ready && this.state !== "closed") this.reconnect();
+		if (!this.ready && this.state !== "closed" && this.state !== "displaced") this.reconnect();
 	}
 
 	private ping(): void {

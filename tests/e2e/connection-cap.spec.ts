@@ -1,0 +1,38 @@
+import WebSocket from "ws";
+import { baseURL } from "../../playwright.config";
+import { expect, test } from "./fixtures";
+import { closeContexts, freshRoom, guestInRoom } from "./room-helpers";
+
+test.afterEach(closeContexts);
+
+test("a tab pushed out by the per-user socket cap says so, and takes the room back when asked", async ({ browser }) => {
+	const room = freshRoom("cap");
+	const page = await guestInRoom(browser, room);
+	const composer = page.getByRole("textbox", { name: `Message #${room}` });
+	await expect(composer).toBeEditable();
+	const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+
+	// The same user opens the room in 10 more places (ROOM_SOCKETS_PER_USER is 10): the tab is the oldest.
+	const others: WebSocket[] = [];
+	for (let i = 0; i < 10; i++) {
+		const ws = new WebSocket(`${baseURL.replace("http", "ws")}/api/rooms/${room}/socket`, {
+			headers: { cookie, origin: baseURL },
+		});
+		await new Promise((resolve, reject) => {
+			ws.once("open", resolve);
+			ws.once("error", reject);
+		});
+		others.push(ws);
+	}
+	const banner = page.getByRole("status");
+	await expect(banner).toContainText("open in too many tabs or devices");
+	// It stays down on its own: reconnecting by itself would push out one of the others.
+	await page.waitForTimeout(1500);
+	await expect(banner).toContainText("open in too many tabs or devices");
+
+	const closedElsewhere = new Promise<number>((resolve) => others[0]?.once("close", (code) => resolve(code)));
+	await banner.getByRole("button", { name: "Use it here" }).click();
+	await expect(banner).toBeHidden();
+	expect(await closedElsewhere).toBe(4001);
+	for (const ws of others) ws.terminate();
+});
