@@ -85,6 +85,9 @@ async function main() {
 			const r = await ingest(target, 500, 16_000, seconds, refine);
 			console.log(r.best ? `${r.best.ackedPerSec}/s p99 ${r.best.p99} ms (${r.limitedBy})` : `none (${r.limitedBy})`);
 			ingestResults.push(r);
+			// Each target starts on an idle server: an overloaded step's leftover backlog would
+			// otherwise eat the next target's CPU (it once stalled a baseline's socket open for 20 s).
+			await (target.name === "Parlor" ? parlor.restart() : worker?.restart());
 		}
 		results.ingest = ingestResults;
 	}

@@ -129,31 +129,44 @@ export async function startParlor(port: number, cpus: string | null): Promise<Pa
 }
 
 /** The baseline Worker (bare broadcasting DO, plain SQL history route) under `wrangler dev`. */
-export async function startBaselineWorker(port: number, cpus: string | null): Promise<Server> {
+export async function startBaselineWorker(
+	port: number,
+	cpus: string | null,
+): Promise<Server & { restart(): Promise<void> }> {
 	const stateDir = ".wrangler/bench-baseline-state";
 	if (existsSync(stateDir)) rmSync(stateDir, { recursive: true, force: true });
-	const child = start(
-		"baseline-worker",
-		cpus,
-		NODE,
-		[
-			"node_modules/wrangler/bin/wrangler.js",
-			"dev",
-			"--config",
-			"bench/baselines/worker/wrangler.jsonc",
-			"--port",
-			String(port),
-			"--ip",
-			"127.0.0.1",
-			"--persist-to",
-			stateDir,
-			"--show-interactive-dev-session=false",
-		],
-		{ WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
-	);
+	const launch = () =>
+		start(
+			"baseline-worker",
+			cpus,
+			NODE,
+			[
+				"node_modules/wrangler/bin/wrangler.js",
+				"dev",
+				"--config",
+				"bench/baselines/worker/wrangler.jsonc",
+				"--port",
+				String(port),
+				"--ip",
+				"127.0.0.1",
+				"--persist-to",
+				stateDir,
+				"--show-interactive-dev-session=false",
+			],
+			{ WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
+		);
 	const url = `http://127.0.0.1:${port}`;
+	let child = launch();
 	await waitFor(`${url}/nothing`, child, 60_000);
-	return { url, stop: stopper(child) };
+	return {
+		url,
+		stop: () => stopper(child)(),
+		async restart() {
+			await stopper(child)();
+			child = launch();
+			await waitFor(`${url}/nothing`, child, 60_000);
+		},
+	};
 }
 
 /** The Node + ws broadcast server baseline. */
