@@ -19,6 +19,8 @@ export default defineConfig({
 					MESSAGE_RATE_LIMIT_BURST: "60",
 					MESSAGE_RATE_LIMIT_PER_SECOND: "0.01",
 					ROOM_SOCKETS_PER_USER: "10",
+					// Short enough to wait out in a test, long enough to cover a reconnect in one.
+					PRESENCE_GRACE_MS: "400",
 					TEST_MIGRATIONS: migrations,
 					// GitHub, Google and X, routed to the emulator that globalSetup starts.
 					...emulatorVars(`http://127.0.0.1:${EMULATOR_PORTS.workers}`),

@@ -3,7 +3,7 @@ import { D1Dialect } from "kysely-d1";
 
 /**
  * Tables the app reads through Kysely. Better Auth owns and writes `user`, `account` and
- * `rateLimit` (migrations/0001); the app only reads them. `session_room` is the app's own.
+ * `rateLimit` (migrations/0001); the app only reads them. `session_room` and the `room*` tables are the app's own.
  */
 export interface Database {
 	user: {
@@ -29,6 +29,28 @@ export interface Database {
 		sessionId: string;
 		roomId: string;
 		connectedAt: number;
+	};
+	/** migrations/0003: rooms, who belongs to them, and invite links to private ones. */
+	room: {
+		id: string;
+		name: string;
+		visibility: "public" | "private";
+		createdBy: string | null;
+		createdAt: number;
+		latestSeq: Generated<number>;
+	};
+	room_member: {
+		roomId: string;
+		userId: string;
+		joinedAt: number;
+		lastReadSeq: Generated<number>;
+	};
+	room_invite: {
+		token: string;
+		roomId: string;
+		createdBy: string | null;
+		createdAt: number;
+		revokedAt: number | null;
 	};
 	rateLimit: {
 		id: Generated<string>;

@@ -1,4 +1,5 @@
 import type { AuthSession } from "../auth";
+import type { RoomAccess } from "./rooms/room-directory";
 
 /** The signed-in user as the Worker verified it; the only identity the rest of the app trusts. */
 export type SessionUser = AuthSession["user"];
@@ -10,6 +11,8 @@ export type AppEnv = {
 		session: AuthSession["session"] | null;
 		/** Canonical room id, set by the roomIdParam middleware. */
 		roomId: string;
+		/** The room and the user's membership, set by the roomAccess middleware. */
+		room: RoomAccess;
 	};
 };
 

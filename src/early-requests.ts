@@ -2,6 +2,7 @@ import type { QueryClient } from "@tanstack/solid-query";
 import { DEFAULT_ROOM_ID, parseRoomId } from "../api/protocol/room-protocol";
 import { sessionQuery } from "./features/auth/session-queries";
 import { roomHistoryQuery } from "./features/chat/message-queries";
+import { roomListQuery } from "./features/rooms/room-queries";
 
 /**
  * Starts the first screen's requests with the app's first line of JavaScript. Through the router
@@ -10,6 +11,7 @@ import { roomHistoryQuery } from "./features/chat/message-queries";
  */
 export function startEarlyRequests(queryClient: QueryClient, pathname: string): void {
 	void queryClient.prefetchQuery(sessionQuery);
+	if (pathname !== "/sign-in") void queryClient.prefetchQuery(roomListQuery);
 	// "/" opens the default room.
 	const match = /^\/rooms\/([^/]+)\/?$/.exec(pathname);
 	let roomId: string | null = null;

@@ -12,6 +12,7 @@ import { Route as rootRouteImport } from './routes/__root'
 import { Route as AuthedRouteImport } from './routes/_authed'
 import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as AuthedIndexRouteImport } from './routes/_authed/index'
+import { Route as AuthedInviteTokenRouteImport } from './routes/_authed/invite.$token'
 import { Route as AuthedRoomsRoomIdRouteImport } from './routes/_authed/rooms.$roomId'
 
 const AuthedRoute = AuthedRouteImport.update({
@@ -28,6 +29,11 @@ const AuthedIndexRoute = AuthedIndexRouteImport.update({
   path: '/',
   getParentRoute: () => AuthedRoute,
 } as any)
+const AuthedInviteTokenRoute = AuthedInviteTokenRouteImport.update({
+  id: '/invite/$token',
+  path: '/invite/$token',
+  getParentRoute: () => AuthedRoute,
+} as any)
 const AuthedRoomsRoomIdRoute = AuthedRoomsRoomIdRouteImport.update({
   id: '/rooms/$roomId',
   path: '/rooms/$roomId',
@@ -37,11 +43,13 @@ const AuthedRoomsRoomIdRoute = AuthedRoomsRoomIdRouteImport.update({
 export interface FileRoutesByFullPath {
   '/': typeof AuthedIndexRoute
   '/sign-in': typeof SignInRoute
+  '/invite/$token': typeof AuthedInviteTokenRoute
   '/rooms/$roomId': typeof AuthedRoomsRoomIdRoute
 }
 export interface FileRoutesByTo {
   '/sign-in': typeof SignInRoute
   '/': typeof AuthedIndexRoute
+  '/invite/$token': typeof AuthedInviteTokenRoute
   '/rooms/$roomId': typeof AuthedRoomsRoomIdRoute
 }
 export interface FileRoutesById {
@@ -49,18 +57,20 @@ export interface FileRoutesById {
   '/_authed': typeof AuthedRouteWithChildren
   '/sign-in': typeof SignInRoute
   '/_authed/': typeof AuthedIndexRoute
+  '/_authed/invite/$token': typeof AuthedInviteTokenRoute
   '/_authed/rooms/$roomId': typeof AuthedRoomsRoomIdRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
-  fullPaths: '/' | '/sign-in' | '/rooms/$roomId'
+  fullPaths: '/' | '/sign-in' | '/invite/$token' | '/rooms/$roomId'
   fileRoutesByTo: FileRoutesByTo
-  to: '/sign-in' | '/' | '/rooms/$roomId'
+  to: '/sign-in' | '/' | '/invite/$token' | '/rooms/$roomId'
   id:
     | '__root__'
     | '/_authed'
     | '/sign-in'
     | '/_authed/'
+    | '/_authed/invite/$token'
     | '/_authed/rooms/$roomId'
   fileRoutesById: FileRoutesById
 }
@@ -92,6 +102,13 @@ declare module '@tanstack/solid-router' {
       preLoaderRoute: typeof AuthedIndexRouteImport
       parentRoute: typeof AuthedRoute
     }
+    '/_authed/invite/$token': {
+      id: '/_authed/invite/$token'
+      path: '/invite/$token'
+      fullPath: '/invite/$token'
+      preLoaderRoute: typeof AuthedInviteTokenRouteImport
+      parentRoute: typeof AuthedRoute
+    }
     '/_authed/rooms/$roomId': {
       id: '/_authed/rooms/$roomId'
       path: '/rooms/$roomId'
@@ -104,11 +121,13 @@ declare module '@tanstack/solid-router' {
 
 interface AuthedRouteChildren {
   AuthedIndexRoute: typeof AuthedIndexRoute
+  AuthedInviteTokenRoute: typeof AuthedInviteTokenRoute
   AuthedRoomsRoomIdRoute: typeof AuthedRoomsRoomIdRoute
 }
 
 const AuthedRouteChildren: AuthedRouteChildren = {
   AuthedIndexRoute: AuthedIndexRoute,
+  AuthedInviteTokenRoute: AuthedInviteTokenRoute,
   AuthedRoomsRoomIdRoute: AuthedRoomsRoomIdRoute,
 }
 

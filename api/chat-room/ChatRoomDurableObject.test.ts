@@ -25,7 +25,7 @@ async function storedRows(room: string): Promise<number> {
 
 describe("ChatRoomDurableObject", () => {
 	it("welcomes a client with its verified identity and the room's seq range", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const { user, socket } = await guestIn(room);
 		const welcome = await socket.hello();
 		expect(welcome).toMatchObject({
@@ -40,7 +40,7 @@ describe("ChatRoomDurableObject", () => {
 	});
 
 	it("acks a send and broadcasts it to every ready socket in one order", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const a = await guestIn(room);
 		const b = await guestIn(room);
 		const c = await guestIn(room);
@@ -62,7 +62,7 @@ describe("ChatRoomDurableObject", () => {
 	});
 
 	it("sends a burst to each socket in a few batched frames, and a lone message as one message frame", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const reader = await guestIn(room);
 		const writer = await guestIn(room);
 		for (const p of [reader, writer]) await p.socket.hello();
@@ -83,7 +83,7 @@ describe("ChatRoomDurableObject", () => {
 	});
 
 	it("acks with the stored seq, id and time, and the message carries the verified author", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const { user, socket } = await guestIn(room);
 		await socket.hello();
 		const clientId = newClientId();
@@ -101,7 +101,7 @@ describe("ChatRoomDurableObject", () => {
 	});
 
 	it("ignores identity fields a client puts in its frames", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const { user, socket } = await guestIn(room);
 		await socket.hello();
 		socket.send({ ...sendFrame(newClientId(), "who am I"), author: { id: "admin", name: "Admin" }, userId: "admin" });
@@ -112,7 +112,7 @@ describe("ChatRoomDurableObject", () => {
 
 	describe("idempotent send", () => {
 		it("answers a resend before the ack with the same ack and one message", async () => {
-			const room = freshRoom();
+			const room = await freshRoom();
 			const sender = await guestIn(room);
 			const watcher = await guestIn(room);
 			await sender.socket.hello();
@@ -133,7 +133,7 @@ describe("ChatRoomDurableObject", () => {
 		});
 
 		it("answers a resend after a reconnect with the original ack", async () => {
-			const room = freshRoom();
+			const room = await freshRoom();
 			const { client, socket } = await guestIn(room);
 			await socket.hello();
 			const clientId = newClientId();
@@ -151,7 +151,7 @@ describe("ChatRoomDurableObject", () => {
 		});
 
 		it("answers a resend after the room was evicted with the original ack", async () => {
-			const room = freshRoom();
+			const room = await freshRoom();
 			const { client, socket } = await guestIn(room);
 			await socket.hello();
 			const clientId = newClientId();
@@ -170,7 +170,7 @@ describe("ChatRoomDurableObject", () => {
 
 	describe("resume", () => {
 		it("replays exactly the 50 messages a client missed, in order, before live ones", async () => {
-			const room = freshRoom();
+			const room = await freshRoom();
 			const talker = await guestIn(room);
 			const sleeper = await guestIn(room);
 			await talker.socket.hello();
@@ -196,7 +196,7 @@ describe("ChatRoomDurableObject", () => {
 		});
 
 		it("sends reset when the gap is larger than one replay page", async () => {
-			const room = freshRoom();
+			const room = await freshRoom();
 			await runInDurableObject(stubFor(room), (_instance, state) => {
 				const store = new MessageStore(state.storage.sql);
 				for (let i = 0; i < 150; i++)
@@ -216,14 +216,14 @@ describe("ChatRoomDurableObject", () => {
 		});
 
 		it("sends reset when the client claims a seq the room never issued", async () => {
-			const room = freshRoom();
+			const room = await freshRoom();
 			const { socket } = await guestIn(room);
 			await socket.hello(5);
 			expect(await socket.expect("reset")).toMatchObject({ reason: "ahead", latestSeq: 0 });
 		});
 
 		it("replays nothing to a client that is up to date and delivers live messages after", async () => {
-			const room = freshRoom();
+			const room = await freshRoom();
 			const { socket } = await guestIn(room);
 			await socket.hello(0);
 			socket.send(sendFrame(newClientId(), "first"));
@@ -233,7 +233,7 @@ describe("ChatRoomDurableObject", () => {
 	});
 
 	it("keeps sockets, attachments and seq across hibernation", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const a = await guestIn(room);
 		const b = await guestIn(room);
 		await a.socket.hello();
@@ -255,7 +255,7 @@ describe("ChatRoomDurableObject", () => {
 	});
 
 	it("keeps each socket attachment under 2 KiB even for long profile fields", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const client = new TestClient();
 		await client.postJson("/api/auth/sign-up/email", {
 			email: `long-${crypto.randomUUID()}@example.com`,
@@ -273,7 +273,7 @@ describe("ChatRoomDurableObject", () => {
 	});
 
 	it("uses indexes for history pages and idempotency lookups", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const plans = await runInDurableObject(stubFor(room), (_instance, state) => {
 			new MessageStore(state.storage.sql);
 			const plan = (sql: string, ...args: unknown[]) =>

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import type { HistoryPage } from "../protocol/http-api";
+import { getDb } from "../db";
+import type { HistoryPage, RoomStats } from "../protocol/http-api";
 import {
 	type AckFrame,
 	BATCH_WINDOW_MS,
@@ -15,8 +16,11 @@ import {
 	PROTOCOL_VERSION,
 	parseClientMessage,
 	type ServerMessage,
+	TYPING_THROTTLE_MS,
 } from "../protocol/room-protocol";
+import { recordLatestSeq } from "../rooms/room-directory";
 import { MessageStore } from "./message-store";
+import { PresenceTracker } from "./presence";
 import { RateLimiter } from "./rate-limit";
 import { planResume } from "./resume";
 import { nextPruneAt, PRUNE_CONTINUE_MS, PRUNE_DELAY_MS, pruneBatch } from "./retention";
@@ -26,6 +30,10 @@ import { closeExpiredSockets, closeQuietly, SESSION_EXPIRED_CODE } from "./sessi
 import { AttachmentCache, type SocketAttachment, sessionTag, userTag } from "./socket-attachment";
 
 type QueuedSend = { ws: WebSocket; attachment: SocketAttachment; clientId: string; text: string };
+
+/** The room copies its latest seq to D1 (for unread counts) at most this often. */
+const LATEST_SEQ_SYNC_MS = 500;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 function send(ws: WebSocket, frame: ServerMessage): void {
 	try {
@@ -47,6 +55,10 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	private readonly attachments = new AttachmentCache();
 	private queue: QueuedSend[] = [];
 	private lastFlushAt = 0;
+	private readonly presence: PresenceTracker;
+	/** When each user's last typing notice went out; a chatty client cannot flood the room. */
+	private readonly typingAt = new Map<string, number>();
+	private latestSeqSync: { roomId: string; timer: ReturnType<typeof setTimeout> } | null = null;
 	/** When the prune alarm fires; undefined until read back after a wake-up. */
 	private alarmAt: number | null | undefined;
 
@@ -55,6 +67,11 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		this.config = readRoomConfig(env);
 		this.store = new MessageStore(ctx.storage.sql);
 		this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitBurst, this.config.rateLimitPerSecond);
+		this.presence = new PresenceTracker(
+			this.config.presenceGraceMs,
+			() => this.readyPeers().flatMap((ws) => this.attachments.get(ws)?.user ?? []),
+			(users) => this.broadcast({ type: "presence", users }, this.readyPeers()),
+		);
 		// The runtime answers pings itself; without this each keep-alive would wake the room.
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
 	}
@@ -97,6 +114,28 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		return sockets.length;
 	}
 
+	/** RPC from the Worker when a user leaves a private room: they lose it on every device at once. */
+	async closeUser(userId: string): Promise<number> {
+		const sockets = this.ctx.getWebSockets(userTag(userId));
+		for (const ws of sockets) closeQuietly(ws, 1008, "You left this room.");
+		return sockets.length;
+	}
+
+	/** RPC from the Worker for the room info panel: what the room keeps and what it costs. */
+	async getStats(): Promise<RoomStats> {
+		const oldestSeq = this.store.oldestSeq();
+		const latestSeq = this.store.latestSeq;
+		return {
+			// Pruning only ever removes the oldest rows, so the kept seqs form one unbroken range.
+			messageCount: latestSeq - oldestSeq + 1,
+			storageBytes: this.ctx.storage.sql.databaseSize,
+			oldestSeq,
+			latestSeq,
+			oldestAt: this.store.createdAtOf(oldestSeq),
+			retention: { maxMessages: this.config.retentionCount, maxDays: this.config.retentionMs / DAY_MS },
+		};
+	}
+
 	/** RPC from the Worker: one page of history, newest last. */
 	async getHistory(roomId: string, before: number | undefined, limit: number): Promise<HistoryPage> {
 		const { messages, hasMore } = this.store.page(before, limit);
@@ -124,17 +163,21 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 				return this.hello(ws, attachment, frame.since);
 			case "send":
 				return this.enqueue({ ws, attachment, clientId: frame.clientId, text: frame.text });
+			case "typing":
+				return this.typing(attachment);
 		}
 	}
 
 	async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
 		// Complete the closing handshake; 1005/1006 are reserved and may not be sent back.
 		closeQuietly(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
+		this.departed(ws);
 	}
 
 	async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
 		console.warn("room socket error", error);
 		closeQuietly(ws, 1011, "Socket error.");
+		this.departed(ws);
 	}
 
 	/** One alarm serves two jobs: pruning old messages and closing sockets whose session ended. */
@@ -170,6 +213,28 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		}
 		// From here on this socket gets live messages; nothing can interleave with the replay above.
 		if (!attachment.ready) this.attachments.set(ws, { ...attachment, ready: true });
+		// Everyone gets the new list if this user just arrived; this socket gets it either way.
+		if (!this.presence.arrived(attachment.user)) send(ws, { type: "presence", users: this.presence.list() });
+	}
+
+	private departed(ws: WebSocket): void {
+		const attachment = this.attachments.get(ws);
+		if (!attachment?.ready) return;
+		const others = this.ctx
+			.getWebSockets(userTag(attachment.user.id))
+			.some((peer) => peer !== ws && peer.readyState === WebSocket.OPEN && this.attachments.get(peer)?.ready);
+		this.presence.departed(attachment.user, others);
+	}
+
+	/** Relays "typing" to the room's other users; ephemeral, so it is neither stored nor replayed. */
+	private typing(attachment: SocketAttachment): void {
+		if (!attachment.ready) return;
+		const now = Date.now();
+		const user = attachment.user;
+		if (now - (this.typingAt.get(user.id) ?? 0) < TYPING_THROTTLE_MS / 2) return;
+		this.typingAt.set(user.id, now);
+		const others = this.readyPeers().filter((peer) => this.attachments.get(peer)?.user.id !== user.id);
+		this.broadcast({ type: "typing", user }, others);
 	}
 
 	/**
@@ -212,6 +277,20 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		// its client would take for a gap and fetch over HTTP.
 		for (const [ws, ack] of acks) send(ws, ack);
 		if (batch.length > 0) this.ctx.waitUntil(this.armPruneAlarm(now));
+		const roomId = batch[0]?.attachment.roomId;
+		if (stored.length > 0 && roomId) this.syncLatestSeq(roomId);
+	}
+
+	/** Copies the latest seq to D1 a moment after a batch; a burst of batches costs one write. */
+	private syncLatestSeq(roomId: string): void {
+		if (this.latestSeqSync) return;
+		const timer = setTimeout(() => {
+			this.latestSeqSync = null;
+			recordLatestSeq(getDb(this.env.DB), roomId, this.store.latestSeq).catch((error: unknown) =>
+				console.error("latest seq not copied to D1", error),
+			);
+		}, LATEST_SEQ_SYNC_MS);
+		this.latestSeqSync = { roomId, timer };
 	}
 
 	private accept(
@@ -248,7 +327,9 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 
 	/** Sockets that finished `hello`; earlier ones get what they missed from the replay instead. */
 	private readyPeers(): WebSocket[] {
-		return this.ctx.getWebSockets().filter((peer) => this.attachments.get(peer)?.ready);
+		return this.ctx
+			.getWebSockets()
+			.filter((peer) => peer.readyState === WebSocket.OPEN && this.attachments.get(peer)?.ready);
 	}
 
 	private broadcast(frame: ServerMessage, peers: WebSocket[]): void {

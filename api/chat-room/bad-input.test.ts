@@ -96,7 +96,7 @@ const fuzzFrame = fc.oneof(
 
 describe("bad input on the room socket", () => {
 	it("answers each of 2,000 generated bad frames with exactly one error, stores nothing, and stays usable", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const socket = await joined(room);
 		const frames = fc.sample(fuzzFrame, { numRuns: 2000, seed: 20261123 });
 		expect(frames.filter((f) => typeof f !== "string").length).toBeGreaterThan(50);
@@ -115,7 +115,7 @@ describe("bad input on the room socket", () => {
 	});
 
 	it("closes with 1009 on each of 30 generated frames from the cap to 1 MiB, stores nothing, and lets the user reconnect", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const client = new TestClient();
 		await client.signInAsGuest();
 		const sizes = fc.sample(fc.integer({ min: MAX_FRAME_BYTES + 1, max: 1024 * 1024 }), { numRuns: 30, seed: 7 });
@@ -135,7 +135,7 @@ describe("bad input on the room socket", () => {
 	});
 
 	it("refers errors about a send to its clientId", async () => {
-		const socket = await joined(freshRoom());
+		const socket = await joined(await freshRoom());
 		const clientId = newClientId();
 		socket.send(sendFrame(clientId, " "));
 		expect(await socket.expect("error")).toEqual({
@@ -147,13 +147,13 @@ describe("bad input on the room socket", () => {
 	});
 
 	it("accepts text of exactly the maximum length", async () => {
-		const socket = await joined(freshRoom());
+		const socket = await joined(await freshRoom());
 		socket.send(sendFrame(newClientId(), "y".repeat(MAX_TEXT_LENGTH)));
 		expect((await socket.ack()).seq).toBe(1);
 	});
 
 	it("answers a binary frame with an error and keeps the socket", async () => {
-		const socket = await joined(freshRoom());
+		const socket = await joined(await freshRoom());
 		socket.ws.send(new Uint8Array([1, 2, 3]));
 		expect(await socket.expect("error")).toMatchObject({ code: "bad_frame" });
 		socket.send(sendFrame(newClientId(), "text still works"));
@@ -161,7 +161,7 @@ describe("bad input on the room socket", () => {
 	});
 
 	it("closes with 1009 on a frame over the size cap and stores nothing", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const socket = await joined(room);
 		socket.send(JSON.stringify(sendFrame(newClientId(), "z".repeat(MAX_FRAME_BYTES))));
 		expect((await socket.closed).code).toBe(1009);
@@ -169,7 +169,7 @@ describe("bad input on the room socket", () => {
 	});
 
 	it("counts the size cap in UTF-8 bytes, not characters", async () => {
-		const socket = await joined(freshRoom());
+		const socket = await joined(await freshRoom());
 		// 6,000 three-byte characters: under the cap in characters, over it in bytes.
 		socket.send(JSON.stringify(sendFrame(newClientId(), "€".repeat(6000))));
 		expect((await socket.closed).code).toBe(1009);

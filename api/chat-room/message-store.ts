@@ -71,6 +71,12 @@ export class MessageStore {
 		return row.seq ?? this.lastSeq + 1;
 	}
 
+	/** When the message with this seq was stored; null when it is not kept. */
+	createdAtOf(seq: number): number | null {
+		const rows = this.sql.exec<{ created_at: number }>("SELECT created_at FROM messages WHERE seq = ?", seq).toArray();
+		return rows[0]?.created_at ?? null;
+	}
+
 	count(): number {
 		return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n;
 	}

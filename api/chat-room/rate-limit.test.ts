@@ -8,7 +8,7 @@ const BURST = 60;
 
 describe("per-user rate limit", () => {
 	it("allows exactly the burst across all of a user's sockets, survives hibernation, and spares others", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const client = new TestClient();
 		await client.signInAsGuest();
 		const tab1 = await openSocket(client, roomPath(room));
@@ -41,7 +41,7 @@ describe("per-user rate limit", () => {
 	});
 
 	it("does not charge a resend of an already stored message", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const client = new TestClient();
 		await client.signInAsGuest();
 		const socket = await openSocket(client, roomPath(room));

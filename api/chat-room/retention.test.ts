@@ -41,7 +41,7 @@ async function sendOne(room: string, text: string) {
 
 describe("retention", () => {
 	it("a write arms the prune alarm when none is set", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const before = Date.now();
 		await sendOne(room, "arms the alarm");
 		const alarm = await runInDurableObject(env.CHAT_ROOM.getByName(room), (_i, state) => state.storage.getAlarm());
@@ -50,7 +50,7 @@ describe("retention", () => {
 	});
 
 	it("prunes by count in bounded batches, re-arming until done, and a second pass changes nothing", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const over = PRUNE_BATCH + 100;
 		const stub = await seed(room, KEEP + over, () => Date.now());
 		await sendOne(room, "newest");
@@ -71,7 +71,7 @@ describe("retention", () => {
 	});
 
 	it("prunes by age, and the next alarm waits for the oldest kept message to expire", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const now = Date.now();
 		// 40 messages, one a day, 40.5 down to 1.5 days old: none sits on the 30-day boundary.
 		const stub = await seed(room, 40, (i) => now - (40 - i) * DAY - DAY / 2);
@@ -95,7 +95,7 @@ describe("retention", () => {
 	});
 
 	it("keeps seq growing after every row was pruned, and resets clients that missed pruned messages", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const stub = await seed(room, 5, () => Date.now() - 60 * DAY);
 		await runInDurableObject(stub, (_i, state) => state.storage.setAlarm(Date.now()));
 		await runDurableObjectAlarm(stub);

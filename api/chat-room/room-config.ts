@@ -5,6 +5,7 @@ export type RoomConfig = {
 	rateLimitBurst: number;
 	rateLimitPerSecond: number;
 	socketsPerUser: number;
+	presenceGraceMs: number;
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -21,5 +22,6 @@ export function readRoomConfig(env: Env): RoomConfig {
 		rateLimitBurst: Math.floor(positive(env.MESSAGE_RATE_LIMIT_BURST, 20)),
 		rateLimitPerSecond: positive(env.MESSAGE_RATE_LIMIT_PER_SECOND, 2),
 		socketsPerUser: Math.floor(positive(env.ROOM_SOCKETS_PER_USER, 10)),
+		presenceGraceMs: positive(env.PRESENCE_GRACE_MS, 5_000),
 	};
 }

@@ -16,7 +16,7 @@ async function guestSocket(room: string) {
 
 describe("sockets end with their session", () => {
 	it("arms the room's alarm for the session's expiry when a socket opens", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const { client } = await guestSocket(room);
 		const session: { session: { expiresAt: string } } = await (await client.fetch("/api/auth/get-session")).json();
 		const alarm = await runInDurableObject(stubFor(room), (_i, state) => state.storage.getAlarm());
@@ -24,7 +24,7 @@ describe("sockets end with their session", () => {
 	});
 
 	it("closes a silent socket with 1008 when its session expires, and keeps the others", async () => {
-		const room = freshRoom();
+		const room = await freshRoom();
 		const expiring = await guestSocket(room);
 		const staying = await guestSocket(room);
 		// Pretend the first session ends now: rewrite its attachment as the Worker would have set it.
@@ -48,7 +48,7 @@ describe("sockets end with their session", () => {
 	});
 
 	it("closes all of a session's sockets, in every room, within a second of signing out", async () => {
-		const rooms = [freshRoom(), freshRoom()];
+		const rooms = [await freshRoom(), await freshRoom()];
 		const client = new TestClient();
 		await client.signInAsGuest();
 		const sockets = await Promise.all(rooms.map((room) => openSocket(client, roomPath(room))));
@@ -72,7 +72,7 @@ describe("sockets end with their session", () => {
 		expect((await client.postJson("/api/auth/sign-out", {})).ok).toBe(true);
 		// The stolen copy still holds the signed session-data cookie that spares a lookup for 60 s.
 		expect(stolen.hasCookie("better-auth.session_data")).toBe(true);
-		const res = await stolen.fetch(roomPath(freshRoom()), {
+		const res = await stolen.fetch(roomPath(await freshRoom()), {
 			headers: { Upgrade: "websocket", Origin: stolen.origin },
 		});
 		expect(res.status).toBe(401);

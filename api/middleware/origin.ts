@@ -28,3 +28,19 @@ export const requireTrustedOrigin = createMiddleware<AppEnv>(async (c, next) => 
 	}
 	await next();
 });
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Cookie-authenticated writes (create, join, leave, read, invite) come only from the app's own
+ * pages. SameSite=Lax cookies already stop most cross-site posts; this also covers same-site
+ * attackers and browsers that ignore SameSite.
+ */
+export const requireTrustedOriginForWrites = createMiddleware<AppEnv>(async (c, next) => {
+	if (SAFE_METHODS.has(c.req.method)) return next();
+	const origin = c.req.header("origin");
+	if (!origin || !trustedOrigins(c.env, c.req.url).includes(origin)) {
+		return jsonError(c, 403, "forbidden_origin", "Requests that change data must come from the app itself.");
+	}
+	await next();
+});

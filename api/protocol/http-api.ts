@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { ChatMessageSchema } from "./room-protocol";
+import { AuthorSchema, ChatMessageSchema } from "./room-protocol";
 
 /** JSON bodies of the HTTP API, shared by the Worker (which builds them) and the client (which parses them). */
 
@@ -65,3 +65,78 @@ export const HistoryPageSchema = v.object({
 	hasMore: v.boolean(),
 });
 export type HistoryPage = v.InferOutput<typeof HistoryPageSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Rooms
+
+export const ROOM_NAME_MAX = 80;
+export const RoomVisibilitySchema = v.picklist(["public", "private"]);
+export type RoomVisibility = v.InferOutput<typeof RoomVisibilitySchema>;
+
+/** A room as one user sees it in the sidebar or the room browser. */
+export const RoomSummarySchema = v.object({
+	id: v.string(),
+	name: v.string(),
+	visibility: RoomVisibilitySchema,
+	/** False for a public room the user has not joined (shown under "Browse"). */
+	member: v.boolean(),
+	latestSeq: v.number(),
+	/** The highest seq the user has read, on any device; null when not a member. */
+	lastReadSeq: v.nullable(v.number()),
+	/** Messages after `lastReadSeq` (0 when not a member). */
+	unread: v.number(),
+});
+export type RoomSummary = v.InferOutput<typeof RoomSummarySchema>;
+
+/** `GET /api/rooms`: the user's rooms first, then public rooms to browse, each by name. */
+export const RoomListSchema = v.object({ rooms: v.array(RoomSummarySchema) });
+export type RoomList = v.InferOutput<typeof RoomListSchema>;
+
+/** `POST /api/rooms` body. */
+export const CreateRoomBodySchema = v.object({
+	name: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, "Give the room a name."),
+		v.maxLength(ROOM_NAME_MAX, `Room names are at most ${ROOM_NAME_MAX} characters.`),
+	),
+	visibility: RoomVisibilitySchema,
+});
+export type CreateRoomBody = v.InferOutput<typeof CreateRoomBodySchema>;
+
+/** `PUT /api/rooms/:room/read` body: the highest seq now seen. Lower values than stored are ignored. */
+export const MarkReadBodySchema = v.object({ seq: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
+
+/** Storage monitoring for one room, from its Durable Object. */
+export const RoomStatsSchema = v.object({
+	messageCount: v.number(),
+	/** Bytes of the room's SQLite database. */
+	storageBytes: v.number(),
+	oldestSeq: v.number(),
+	latestSeq: v.number(),
+	/** When the oldest kept message was sent; null when none is kept. */
+	oldestAt: v.nullable(v.number()),
+	retention: v.object({ maxMessages: v.number(), maxDays: v.number() }),
+});
+export type RoomStats = v.InferOutput<typeof RoomStatsSchema>;
+
+/** `GET /api/rooms/:room`: the room info panel. */
+export const RoomDetailsSchema = v.object({
+	room: RoomSummarySchema,
+	members: v.array(AuthorSchema),
+	stats: RoomStatsSchema,
+});
+export type RoomDetails = v.InferOutput<typeof RoomDetailsSchema>;
+
+export const InviteSchema = v.object({
+	token: v.string(),
+	createdAt: v.number(),
+});
+export type Invite = v.InferOutput<typeof InviteSchema>;
+
+/** `GET /api/rooms/:room/invites`: the room's invite links that still work. */
+export const InviteListSchema = v.object({ invites: v.array(InviteSchema) });
+
+/** `GET /api/invites/:token`: what an invite link leads to, before accepting it. */
+export const InvitePreviewSchema = v.object({ room: v.object({ id: v.string(), name: v.string() }) });
+export type InvitePreview = v.InferOutput<typeof InvitePreviewSchema>;

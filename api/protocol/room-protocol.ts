@@ -5,7 +5,7 @@ import * as v from "valibot";
  * discriminated by `type`. Client and server both import this module; it must stay free of
  * platform imports (no `cloudflare:*`, no DOM).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Frames larger than this (in UTF-8 bytes) close the socket with 1009. */
 export const MAX_FRAME_BYTES = 16 * 1024;
@@ -26,6 +26,11 @@ export const BATCH_WINDOW_MS = 15;
  */
 export const CLOSE_DISPLACED = 4001;
 
+/** A client sends `typing` at most this often while its user keeps typing. */
+export const TYPING_THROTTLE_MS = 2_000;
+/** A typing notice is shown this long after the last one, unless a message from that user lands first. */
+export const TYPING_TIMEOUT_MS = 5_000;
+
 /** Exact frames the room answers without waking up (Durable Object auto-response). */
 export const PING_FRAME = '{"type":"ping"}';
 export const PONG_FRAME = '{"type":"pong"}';
@@ -40,6 +45,21 @@ export const RoomIdSchema = v.pipe(v.string(), v.regex(ROOM_ID_PATTERN));
 /** A room id is used as-is only when it is already canonical; anything else is rejected, never rewritten. */
 export function parseRoomId(input: string): string | null {
 	return ROOM_ID_PATTERN.test(input) ? input : null;
+}
+
+/**
+ * The canonical slug for a room name: accents folded, lower case, every run of other characters
+ * one dash. Empty when nothing usable is left (a name of only emoji or punctuation).
+ */
+export function roomSlug(name: string, maxLength = 48): string {
+	return name
+		.normalize("NFKD")
+		.replace(/\p{M}+/gu, "")
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, "-")
+		.replace(/^-+/, "")
+		.slice(0, maxLength)
+		.replace(/-+$/, "");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -84,7 +104,10 @@ export const SendFrameSchema = v.object({
 	text: v.string(),
 });
 
-export const ClientMessageSchema = v.variant("type", [HelloFrameSchema, SendFrameSchema]);
+/** "I am typing": throttled by the client, relayed to the room's other users, never stored. */
+export const TypingFrameSchema = v.object({ type: v.literal("typing") });
+
+export const ClientMessageSchema = v.variant("type", [HelloFrameSchema, SendFrameSchema, TypingFrameSchema]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 export type ClientMessageType = ClientMessage["type"];
 
@@ -159,6 +182,22 @@ export const ResetFrameSchema = v.object({
 
 export const PongFrameSchema = v.object({ type: v.literal("pong") });
 
+/**
+ * Who is in the room now (protocol 3): each user once however many sockets they have, in name
+ * order. Sent after `welcome` and again whenever the list changes; the whole list, so a missed
+ * frame never leaves a client wrong for long. Never stored.
+ */
+export const PresenceFrameSchema = v.object({
+	type: v.literal("presence"),
+	users: v.array(AuthorSchema),
+});
+
+/** Another user is typing (protocol 3); the client shows it for `TYPING_TIMEOUT_MS`. */
+export const TypingNoticeFrameSchema = v.object({
+	type: v.literal("typing"),
+	user: AuthorSchema,
+});
+
 export const ServerMessageSchema = v.variant("type", [
 	WelcomeFrameSchema,
 	MessageFrameSchema,
@@ -167,6 +206,8 @@ export const ServerMessageSchema = v.variant("type", [
 	ErrorFrameSchema,
 	ResetFrameSchema,
 	PongFrameSchema,
+	PresenceFrameSchema,
+	TypingNoticeFrameSchema,
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrameSchema>;
@@ -179,6 +220,7 @@ export function messagesFrame(messages: ChatMessage[]): ServerMessage {
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrameSchema>;
 export type AckFrame = v.InferOutput<typeof AckFrameSchema>;
 export type ResetFrame = v.InferOutput<typeof ResetFrameSchema>;
+export type PresenceFrame = v.InferOutput<typeof PresenceFrameSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
@@ -207,7 +249,7 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
 	if (!isRecord(json)) return fail("bad_frame", "Frame must be a JSON object with a `type`.");
 	const type = json.type;
 	const ref = typeof json.clientId === "string" ? json.clientId.slice(0, 64) : undefined;
-	if (type !== "hello" && type !== "send") {
+	if (type !== "hello" && type !== "send" && type !== "typing") {
 		return fail("unknown_type", `Unknown frame type ${JSON.stringify(type)?.slice(0, 40) ?? "undefined"}.`, ref);
 	}
 	const parsed = v.safeParse(ClientMessageSchema, json);

@@ -5,7 +5,7 @@ import { freshRoom, newClientId, openSocket, roomPath, sendFrame } from "../../t
 import type { HistoryPage } from "../protocol/http-api";
 
 async function roomWith(count: number) {
-	const room = freshRoom("h");
+	const room = await freshRoom("h");
 	const client = new TestClient();
 	await client.signInAsGuest();
 	const socket = await openSocket(client, roomPath(room));
@@ -40,7 +40,7 @@ describe("GET /api/rooms/:room/messages", () => {
 	it("returns an empty page for an empty room", async () => {
 		const client = new TestClient();
 		await client.signInAsGuest();
-		const room = freshRoom("empty");
+		const room = await freshRoom("empty");
 		const page = await (await client.fetch(`/api/rooms/${room}/messages`)).json();
 		expect(page).toEqual({ roomId: room, messages: [], oldestSeq: 1, latestSeq: 0, hasMore: false });
 	});
@@ -84,7 +84,7 @@ describe("GET /api/rooms/:room/messages", () => {
 	});
 
 	it("is 401 without a session and never reaches the room", async () => {
-		const room = freshRoom("anon");
+		const room = await freshRoom("anon");
 		const res = await new TestClient().fetch(`/api/rooms/${room}/messages`);
 		expect(res.status).toBe(401);
 		expect(await res.json()).toEqual({ error: { code: "unauthorized", message: "Sign in first." } });

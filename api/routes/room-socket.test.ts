@@ -12,12 +12,12 @@ describe("GET /api/rooms/:room/socket", () => {
 	it("upgrades a signed-in client from the app's own origin", async () => {
 		const client = new TestClient();
 		await client.signInAsGuest();
-		const socket = await openSocket(client, roomPath(freshRoom()));
+		const socket = await openSocket(client, roomPath(await freshRoom()));
 		expect((await socket.hello()).type).toBe("welcome");
 	});
 
 	it("is 401 without a session and the room is never reached", async () => {
-		const room = freshRoom("anon");
+		const room = await freshRoom("anon");
 		const client = new TestClient();
 		const res = await client.fetch(roomPath(room), { headers: { Upgrade: "websocket", Origin: client.origin } });
 		expect(res.status).toBe(401);
@@ -31,7 +31,7 @@ describe("GET /api/rooms/:room/socket", () => {
 		["the null origin", "null"],
 		["no origin", undefined],
 	])("refuses %s with 403 before the room is reached", async (_label, origin) => {
-		const room = freshRoom("origin");
+		const room = await freshRoom("origin");
 		const client = new TestClient();
 		await client.signInAsGuest();
 		const headers: Record<string, string> = { Upgrade: "websocket" };
@@ -57,14 +57,14 @@ describe("GET /api/rooms/:room/socket", () => {
 	it("answers a plain GET with 426", async () => {
 		const client = new TestClient();
 		await client.signInAsGuest();
-		const res = await client.fetch(roomPath(freshRoom()), { headers: { Origin: client.origin } });
+		const res = await client.fetch(roomPath(await freshRoom()), { headers: { Origin: client.origin } });
 		expect(res.status).toBe(426);
 	});
 
 	it("ignores identity headers a client sends along", async () => {
 		const client = new TestClient();
 		const me = await client.signInAsGuest();
-		const res = await client.fetch(roomPath(freshRoom()), {
+		const res = await client.fetch(roomPath(await freshRoom()), {
 			headers: {
 				Upgrade: "websocket",
 				Origin: client.origin,

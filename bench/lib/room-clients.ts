@@ -20,6 +20,16 @@ export async function guestCookie(baseUrl: string): Promise<string> {
 		.join("; ");
 }
 
+/** Creates the public room `room` (its name is its slug) unless it exists: rooms must exist to be reached. */
+export async function ensureRoom(baseUrl: string, cookie: string, room: string): Promise<void> {
+	const res = await fetch(`${baseUrl}/api/rooms`, {
+		method: "POST",
+		headers: { "content-type": "application/json", origin: baseUrl, cookie },
+		body: JSON.stringify({ name: room, visibility: "public" }),
+	});
+	if (res.status !== 201 && res.status !== 409) throw new Error(`room ${room} not created: ${res.status}`);
+}
+
 /** Opens a WebSocket and resolves once it is open (and, for Parlor, welcomed if `hello`). */
 export function openSocket(url: string, headers: Record<string, string>, hello: boolean): Promise<WebSocket> {
 	return new Promise((resolve, reject) => {
@@ -82,6 +92,7 @@ const clientIdOf = (id: number) => `bench-${id.toString(36).padStart(8, "0")}`;
 
 export async function parlorTarget(baseUrl: string, room: string): Promise<Target> {
 	const cookie = await guestCookie(baseUrl);
+	await ensureRoom(baseUrl, cookie, room);
 	const url = `${baseUrl.replace("http", "ws")}/api/rooms/${room}/socket`;
 	const headers = { cookie, origin: baseUrl };
 	return {

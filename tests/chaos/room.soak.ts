@@ -8,7 +8,7 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ChaosCommand, ChaosReply } from "./chaos-server.ts";
 import { checkQueue } from "./queue-checker.ts";
-import { fetchHistory, guestCookie, SoakClient } from "./soak-client.ts";
+import { createRoom, fetchHistory, guestCookie, SoakClient } from "./soak-client.ts";
 
 const PORT = Number(process.env.CHAOS_PORT ?? 5499);
 const STATE_DIR = ".wrangler/chaos-state";
@@ -103,7 +103,9 @@ it(`keeps every acked message exactly once: ${CLIENTS} clients × ${MESSAGES} me
 	const clients: SoakClient[] = [];
 	for (let i = 0; i < CLIENTS; i++) {
 		const name = `c${String(i).padStart(2, "0")}`;
-		clients.push(new SoakClient(name, base, ROOM, await guestCookie(base), MESSAGES));
+		const cookie = await guestCookie(base);
+		if (i === 0) await createRoom(base, cookie, ROOM);
+		clients.push(new SoakClient(name, base, ROOM, cookie, MESSAGES));
 	}
 	for (const c of clients) c.connect();
 

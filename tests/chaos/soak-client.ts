@@ -25,6 +25,16 @@ export async function guestCookie(base: string): Promise<string> {
 		.join("; ");
 }
 
+/** Creates the public room `room` through the API, as a user would; it must exist to be reached. */
+export async function createRoom(base: string, cookie: string, room: string): Promise<void> {
+	const res = await fetch(`${base}/api/rooms`, {
+		method: "POST",
+		headers: { "content-type": "application/json", origin: base, cookie },
+		body: JSON.stringify({ name: room, visibility: "public" }),
+	});
+	if (res.status !== 201 && res.status !== 409) throw new Error(`room not created: ${res.status} ${await res.text()}`);
+}
+
 /**
  * Stored messages with seq > `after`, ascending, over HTTP: pages backwards from the newest, the
  * way the app pages history, and stops once it reaches `after`.

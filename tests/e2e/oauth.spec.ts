@@ -38,7 +38,7 @@ test.describe("signing in with an OAuth provider", () => {
 			await signInAt(page, provider.button, provider.title, provider.account);
 			await expect(page.getByTestId("current-user")).toHaveText(provider.account);
 			await expect(page.getByTestId("current-user")).toHaveText(provider.account);
-			const avatar = page.locator(`header img[src="${EMULATOR_URL}/${provider.path}"]`);
+			const avatar = page.getByRole("banner").locator(`img[src="${EMULATOR_URL}/${provider.path}"]`);
 			await expect(avatar).toBeVisible();
 			await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 			const firstId = await currentUserId(page);

@@ -42,7 +42,21 @@ export async function guestInRoom(browser: Browser, room: string, options: Brows
 	return page;
 }
 
+/**
+ * Makes sure a public room called `room` exists (its slug is its name), as the New room dialog
+ * would; a room another context already made is fine.
+ */
+export async function ensureRoom(page: Page, room: string): Promise<void> {
+	const res = await page.request.post("/api/rooms", {
+		data: { name: room, visibility: "public" },
+		headers: { origin: baseURL },
+	});
+	if (res.status() !== 201 && res.status() !== 409)
+		throw new Error(`room not created: ${res.status()} ${await res.text()}`);
+}
+
 export async function openRoom(page: Page, room: string): Promise<void> {
+	await ensureRoom(page, room);
 	await page.goto(`/rooms/${room}`);
 	await expect(page.getByRole("heading", { name: room, exact: true })).toBeVisible();
 	await expect(page.getByRole("textbox", { name: `Message #${room}` })).toBeVisible();
@@ -82,6 +96,12 @@ export class SeedClient {
 			.getSetCookie()
 			.map((c) => c.split(";")[0])
 			.join("; ");
+		const created = await fetch(`${baseURL}/api/rooms`, {
+			method: "POST",
+			headers: { "content-type": "application/json", origin: baseURL, cookie, "cf-connecting-ip": ip },
+			body: JSON.stringify({ name: room, visibility: "public" }),
+		});
+		if (created.status !== 201 && created.status !== 409) throw new Error(`room not created: ${created.status}`);
 		const ws = new WebSocket(`${baseURL.replace("http", "ws")}/api/rooms/${room}/socket`, {
 			headers: { cookie, origin: baseURL },
 		});
@@ -95,6 +115,11 @@ export class SeedClient {
 		ws.send(JSON.stringify({ type: "hello" }));
 		await client.waitFor(() => frames.some((f) => f.type === "welcome"));
 		return client;
+	}
+
+	/** Tells the room this participant is typing (shown to others for a few seconds). */
+	typing(): void {
+		this.ws.send(JSON.stringify({ type: "typing" }));
 	}
 
 	/** Sends messages in one burst and waits until every one is acked (stored). */

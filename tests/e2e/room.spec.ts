@@ -305,7 +305,26 @@ test("README screenshots: a lively room, on desktop and on a phone in dark mode"
 	await expect(messageRow(a, "Looks great. Shipping it today 🚀")).toHaveAttribute("data-seq", /\d+/);
 	await expect(a.getByRole("log").getByText("Today", { exact: true })).toBeVisible();
 	await expect(a.getByRole("log").locator("time[datetime]").first()).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}T/);
+	// A sidebar with more than one room, unread messages elsewhere, and someone typing.
+	const created = await a.request.post("/api/rooms", {
+		data: { name: "Launch plans", visibility: "private" },
+		headers: { origin: new URL(a.url()).origin },
+	});
+	expect(created.status()).toBe(201);
+	// Landing in #general joins it only if its socket opened before the test moved on.
+	const joined = await a.request.post("/api/rooms/general/join", { headers: { origin: new URL(a.url()).origin } });
+	expect(joined.status()).toBe(200);
+	const general = await SeedClient.connect("general");
+	await general.send(["Release notes for 0.4 are up.", "Standup moves to 10:30 tomorrow."]);
+	const rooms = a.getByRole("navigation", { name: "Rooms" });
+	await expect(rooms.getByRole("link", { name: /^Launch plans/ })).toBeVisible({ timeout: 12_000 });
+	await expect(rooms.getByRole("link", { name: /^general/ }).getByTestId("unread-badge")).toHaveText("2 unread", {
+		timeout: 12_000,
+	});
+	grace.typing();
+	await expect(a.getByTestId("typing")).toContainText("is typing…");
 	await a.screenshot({ path: "readme_assets/screenshot-room.png" });
+	general.close();
 
 	const phone = await guestInRoom(browser, room, {
 		viewport: { width: 390, height: 844 },

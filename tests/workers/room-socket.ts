@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { parseServerMessage, type ServerMessage } from "../../api/protocol/room-protocol";
 import type { TestClient } from "./auth-client";
 
@@ -8,7 +9,13 @@ export class RoomSocket {
 	readonly frames: ServerMessage[] = [];
 	/** Frames as they came off the wire, batches not expanded. */
 	readonly rawFrames: ServerMessage[] = [];
+	/**
+	 * Presence and typing frames, kept apart: they come and go with other sockets, and tests about
+	 * messages should not have to step around them.
+	 */
+	readonly ephemeral: Array<Extract<ServerMessage, { type: "presence" | "typing" }>> = [];
 	private cursor = 0;
+	private ephemeralCursor = 0;
 	private wake: (() => void) | null = null;
 	readonly closed: Promise<Closed>;
 
@@ -21,10 +28,11 @@ export class RoomSocket {
 			const frame = typeof event.data === "string" ? parseServerMessage(event.data) : null;
 			if (!frame) throw new Error(`server sent a frame outside the protocol: ${String(event.data)}`);
 			this.rawFrames.push(frame);
+			if (frame.type === "presence" || frame.type === "typing") this.ephemeral.push(frame);
 			// A batch means what its messages one by one mean; tests read them one by one.
 			if (frame.type === "messages")
 				for (const message of frame.messages) this.frames.push({ type: "message", message });
-			else this.frames.push(frame);
+			else if (frame.type !== "presence" && frame.type !== "typing") this.frames.push(frame);
 			this.wake?.();
 		});
 		ws.addEventListener("close", (event) => {
@@ -56,6 +64,39 @@ export class RoomSocket {
 		const frame = this.frames[this.cursor++];
 		if (!frame) throw new Error("unreachable: cursor past frames");
 		return frame;
+	}
+
+	/** The next presence or typing frame of `type`, skipping the other kind; waits up to `timeoutMs`. */
+	async nextEphemeral<T extends "presence" | "typing">(
+		type: T,
+		timeoutMs = 3000,
+	): Promise<Extract<ServerMessage, { type: T }>> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const frame = this.ephemeral[this.ephemeralCursor];
+			if (frame) {
+				this.ephemeralCursor++;
+				if (frame.type === type) return frame as Extract<ServerMessage, { type: T }>;
+				continue;
+			}
+			const left = deadline - Date.now();
+			if (left <= 0) throw new Error(`no ${type} frame within ${timeoutMs} ms`);
+			await new Promise<void>((resolve) => {
+				const timer = setTimeout(resolve, Math.min(left, 20));
+				this.wake = () => {
+					clearTimeout(timer);
+					resolve();
+				};
+			});
+			this.wake = null;
+		}
+	}
+
+	/** Asserts that no presence or typing frame of `type` arrives within `ms`. */
+	async expectNoEphemeral(type: "presence" | "typing", ms: number): Promise<void> {
+		await new Promise((resolve) => setTimeout(resolve, ms));
+		const late = this.ephemeral.slice(this.ephemeralCursor).find((f) => f.type === type);
+		if (late) throw new Error(`unexpected ${type} frame: ${JSON.stringify(late)}`);
 	}
 
 	/** The next unread frame, which must be of `type`. */
@@ -120,9 +161,16 @@ export function roomPath(roomId: string): string {
 	return `/api/rooms/${roomId}/socket`;
 }
 
-/** A room name no other test uses. */
-export function freshRoom(prefix = "t"): string {
-	return `${prefix}-${crypto.randomUUID().slice(0, 13)}`;
+/**
+ * A public room no other test uses, recorded in D1 as `POST /api/rooms` would (that route has its
+ * own tests); most tests are about what happens inside a room, not how it came to be.
+ */
+export async function freshRoom(prefix = "t"): Promise<string> {
+	const id = `${prefix}-${crypto.randomUUID().slice(0, 13)}`;
+	await env.DB.prepare("INSERT INTO room (id, name, visibility, createdBy, createdAt) VALUES (?, ?, 'public', NULL, ?)")
+		.bind(id, id, Date.now())
+		.run();
+	return id;
 }
 
 /** Opens a socket for a signed-in client; throws with the body if the upgrade is refused. */

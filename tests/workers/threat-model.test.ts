@@ -47,7 +47,7 @@ describe("threat model", () => {
 		client.setCookie(SESSION_COOKIE, token);
 		client.setCookie(CACHE_COOKIE, "eyJzZXNzaW9uIjp7ImlkIjoiYWRtaW4ifX0");
 		const before = await roomCount();
-		const room = freshRoom("forged");
+		const room = await freshRoom("forged");
 		expect((await upgrade(client, room)).status).toBe(401);
 		expect((await client.fetch(`/api/rooms/${room}/messages`)).status).toBe(401);
 		expect(await roomCount()).toBe(before);
@@ -56,7 +56,7 @@ describe("threat model", () => {
 	it("an expired session gets 401 on socket and history", async () => {
 		const client = new TestClient();
 		await client.signInAsGuest();
-		const room = freshRoom("expired");
+		const room = await freshRoom("expired");
 		expect((await client.fetch(`/api/rooms/${room}/messages`)).status).toBe(200);
 		await expireSession(client);
 		expect((await upgrade(client, room)).status).toBe(401);
@@ -64,7 +64,7 @@ describe("threat model", () => {
 	});
 
 	it("caps one user's open sockets per room at ROOM_SOCKETS_PER_USER (10): the newest gets in, the oldest is closed with 4001", async () => {
-		const room = freshRoom("cap");
+		const room = await freshRoom("cap");
 		const client = new TestClient();
 		await client.signInAsGuest();
 		const sockets = [];

@@ -5,7 +5,7 @@ import { MAX_TEXT_LENGTH } from "../../../api/protocol/room-protocol";
 const COUNT_FROM = MAX_TEXT_LENGTH - 500;
 
 /** Enter sends, Shift+Enter adds a line; focus stays here after sending. Never disabled: unsent messages wait in the outbox. */
-export function Composer(props: { roomName: string; onSend: (text: string) => void }) {
+export function Composer(props: { roomName: string; onSend: (text: string) => void; onInput?: () => void }) {
 	const [text, setText] = createSignal("");
 	let textarea: HTMLTextAreaElement | undefined;
 
@@ -37,7 +37,10 @@ export function Composer(props: { roomName: string; onSend: (text: string) => vo
 					placeholder={`Message #${props.roomName}`}
 					class="max-h-40 min-h-9 flex-1 resize-none [field-sizing:content] bg-transparent px-2 py-1.5 text-base outline-none placeholder:text-zinc-500 sm:text-sm dark:placeholder:text-zinc-400"
 					value={text()}
-					onInput={(e) => setText(e.currentTarget.value)}
+					onInput={(e) => {
+						setText(e.currentTarget.value);
+						if (e.currentTarget.value.trim()) props.onInput?.();
+					}}
 					onKeyDown={(e) => {
 						// isComposing: Enter that confirms an IME candidate must not send.
 						if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {

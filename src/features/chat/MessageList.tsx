@@ -9,7 +9,7 @@ const LOAD_OLDER_WITHIN = 3;
 const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((key, i) => key === b[i]);
 
 const estimateSize = (row: ChatRow | undefined) =>
-	row?.kind === "day" ? 36 : row && "grouped" in row && row.grouped ? 28 : 60;
+	row?.kind === "day" ? 36 : row?.kind === "unread" ? 24 : row && "grouped" in row && row.grouped ? 28 : 60;
 
 /**
  * The room's messages as a virtualized, end-anchored list (see readme_assets/docs/chat-virtualization.md):
@@ -27,6 +27,8 @@ export function MessageList(props: {
 	onDiscard: (clientId: string) => void;
 	/** Changes whenever this user sends: their own message always brings the list to the bottom. */
 	sentCount: number;
+	/** Told whenever the reader reaches or leaves the bottom, where everything loaded has been seen. */
+	onAtEndChange?: (atEnd: boolean) => void;
 }) {
 	let scrollElement: HTMLDivElement | undefined;
 	const [atEnd, setAtEnd] = createSignal(true);
@@ -146,6 +148,8 @@ export function MessageList(props: {
 	// must shift the scroll position by its change, or everything under the reader's eye moves.
 	virtualizer.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) =>
 		item.start <= (instance.scrollOffset ?? 0);
+
+	createEffect(() => props.onAtEndChange?.(atEnd()));
 
 	onMount(() => {
 		virtualizer.scrollToEnd();

@@ -49,6 +49,14 @@ export function MessageRow(props: { row: ChatRow } & Actions) {
 					</div>
 				)}
 			</Match>
+			<Match when={props.row.kind === "unread"}>
+				<div class="flex items-center gap-3 px-4 py-1">
+					<hr class="flex-1 border-rose-500" aria-label="New messages" />
+					<span class="text-xs font-semibold text-rose-600 dark:text-rose-400" aria-hidden="true">
+						New messages
+					</span>
+				</div>
+			</Match>
 			<Match when={props.row.kind === "message" && props.row}>
 				{(row) => (
 					<article

@@ -18,6 +18,28 @@ const msg = (author: typeof ada, createdAt: number): ChatMessage => ({
 });
 
 describe("buildRows", () => {
+	it("puts the New messages divider before the first unread message from someone else", () => {
+		const mine = msg(ada, at(20, 9, 0));
+		const read = msg(bob, at(20, 9, 1));
+		const ownAfter = msg(ada, at(20, 9, 2));
+		const firstNew = msg(bob, at(20, 9, 3));
+		const alsoNew = msg(bob, at(20, 9, 4));
+		const rows = buildRows([mine, read, ownAfter, firstNew, alsoNew], [], ada, { unreadAfter: read.seq });
+		const kinds = rows.map((r) => (r.kind === "message" ? r.message.seq : r.kind));
+		expect(kinds).toEqual(["day", mine.seq, read.seq, ownAfter.seq, "unread", firstNew.seq, alsoNew.seq]);
+		// The message after the divider starts a new group, so its author's name shows under it.
+		const after = rows[5];
+		expect(after?.kind === "message" && after.grouped).toBe(false);
+	});
+
+	it("draws no divider when everything is read or nothing was marked", () => {
+		const messages = [msg(bob, at(20, 9, 0)), msg(bob, at(20, 9, 1))];
+		const last = messages[1]?.seq ?? 0;
+		for (const unreadAfter of [last, null, undefined]) {
+			expect(buildRows(messages, [], ada, { unreadAfter }).some((r) => r.kind === "unread")).toBe(false);
+		}
+	});
+
 	it("inserts a divider per local day and groups one author's messages within 5 minutes", () => {
 		const rows = buildRows(
 			[
@@ -32,7 +54,9 @@ describe("buildRows", () => {
 		);
 		expect(
 			rows.map((r) =>
-				r.kind === "day" ? "day" : `${r.kind === "message" ? r.message.author.id : "p"}${r.grouped ? "+" : ""}`,
+				r.kind === "day" || r.kind === "unread"
+					? r.kind
+					: `${r.kind === "message" ? r.message.author.id : "p"}${r.grouped ? "+" : ""}`,
 			),
 		).toEqual(["day", "ada", "ada+", "ada", "bob", "day", "bob"]);
 	});

@@ -6,6 +6,8 @@ export const GROUP_WINDOW_MS = 5 * 60_000;
 
 export type ChatRow =
 	| { kind: "day"; key: string; day: number }
+	/** "New messages": before the first message the reader had not read when they opened the room. */
+	| { kind: "unread"; key: string }
 	| { kind: "message"; key: string; message: ChatMessage; grouped: boolean; own: boolean }
 	| { kind: "pending"; key: string; entry: OutboxEntry; author: Author; grouped: boolean };
 
@@ -32,7 +34,7 @@ export function buildRows(
 	messages: ChatMessage[],
 	pending: OutboxEntry[],
 	me: Author | null,
-	options: { olderToLoad?: boolean } = {},
+	options: { olderToLoad?: boolean; unreadAfter?: number | null } = {},
 ): ChatRow[] {
 	const rows: ChatRow[] = [];
 	let lastDay: number | null = null;
@@ -60,11 +62,20 @@ export function buildRows(
 		return grouped;
 	};
 
+	const unreadAfter = options.unreadAfter ?? null;
+	let divided = unreadAfter === null;
 	for (const message of messages) {
 		const key = rowKey(message.author.id, message.clientId);
 		stored.add(key);
-		const grouped = place(message.author.id, message.createdAt);
-		rows.push({ kind: "message", key, message, grouped, own: message.author.id === me?.id });
+		const own = message.author.id === me?.id;
+		let grouped = place(message.author.id, message.createdAt);
+		// One's own messages are never news; the divider goes before the first one from someone else.
+		if (!divided && unreadAfter !== null && message.seq > unreadAfter && !own) {
+			divided = true;
+			rows.push({ kind: "unread", key: "unread" });
+			grouped = false;
+		}
+		rows.push({ kind: "message", key, message, grouped, own });
 	}
 	if (me) {
 		for (const entry of pending) {
@@ -79,7 +90,9 @@ export function buildRows(
 }
 
 function sameRow(a: ChatRow, b: ChatRow): boolean {
-	if (a.kind === "day" || b.kind === "day") return a.kind === b.kind && a.key === b.key;
+	if (a.kind === "day" || b.kind === "day" || a.kind === "unread" || b.kind === "unread") {
+		return a.kind === b.kind && a.key === b.key;
+	}
 	if (a.kind === "message" && b.kind === "message")
 		return a.message === b.message && a.grouped === b.grouped && a.own === b.own;
 	if (a.kind === "pending" && b.kind === "pending")

@@ -1,7 +1,7 @@
 import { infiniteQueryOptions, type QueryClient } from "@tanstack/solid-query";
-import * as v from "valibot";
 import { HISTORY_MAX_LIMIT, type HistoryPage, HistoryPageSchema } from "../../../api/protocol/http-api";
 import type { ChatMessage } from "../../../api/protocol/room-protocol";
+import { ApiRequestError, must, request } from "../../api-request";
 import { findGap, type HistoryData, mergeMessages } from "./message-cache";
 
 export const HISTORY_PAGE_SIZE = 50;
@@ -13,11 +13,8 @@ export async function fetchHistoryPage(
 ): Promise<HistoryPage> {
 	const params = new URLSearchParams({ limit: String(limit) });
 	if (before !== undefined) params.set("before", String(before));
-	const res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/messages?${params}`, {
-		credentials: "same-origin",
-	});
-	if (!res.ok) throw new Error(`Could not load messages (HTTP ${res.status}).`);
-	return v.parse(HistoryPageSchema, await res.json());
+	// A missing room (or a private one the user is not in) is an ApiRequestError with status 404.
+	return must(request(`/api/rooms/${encodeURIComponent(roomId)}/messages?${params}`, HistoryPageSchema));
 }
 
 export const roomHistoryKey = (roomId: string) => ["rooms", roomId, "history"] as const;
@@ -38,6 +35,8 @@ export const roomHistoryQuery = <TSelected = HistoryData>(
 		getNextPageParam: () => undefined,
 		getPreviousPageParam: (oldest) => (oldest.hasMore ? oldest.messages[0]?.seq : undefined),
 		staleTime: Number.POSITIVE_INFINITY,
+		// A room that is missing (or private to others) stays so; asking again only delays saying it.
+		retry: (failures, error) => !(error instanceof ApiRequestError && error.status < 500) && failures < 1,
 		refetchOnWindowFocus: false,
 		refetchOnReconnect: false,
 	});

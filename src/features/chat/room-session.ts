@@ -5,6 +5,7 @@ import { type HistoryData, latestCachedSeq } from "./message-cache";
 import { LiveMerge, roomHistoryKey } from "./message-queries";
 import { Outbox, type OutboxEntry } from "./outbox";
 import { type ConnectionState, RoomSocket, roomSocketUrl } from "./room-socket";
+import { TypingNotices, typingThrottle } from "./typing";
 
 /** A send without an ack for this long, on an open socket, is shown as failed with Retry. */
 export const ACK_TIMEOUT_MS = 10_000;
@@ -26,6 +27,9 @@ export function createRoomSession(roomId: () => string, me: Author, onSessionEnd
 	const outbox = new Outbox(`parlor:outbox:${me.id}:${id}`);
 	const [pending, setPending] = createSignal<OutboxEntry[]>(outbox.list());
 	const [connection, setConnection] = createSignal<ConnectionState>("connecting");
+	const [present, setPresent] = createSignal<Author[]>([]);
+	const [typing, setTyping] = createSignal<Author[]>([]);
+	const typingNotices = new TypingNotices(setTyping);
 	const ackTimers = new Map<string, ReturnType<typeof setTimeout>>();
 	const retryTimers = new Set<ReturnType<typeof setTimeout>>();
 	let author: Author = me;
@@ -52,6 +56,10 @@ export function createRoomSession(roomId: () => string, me: Author, onSessionEnd
 		onState: (state) => {
 			setConnection(state);
 			if (state === "open") return;
+			// Offline, we no longer know who is here or typing; the next welcome says again.
+			setPresent([]);
+			typingNotices.dispose();
+			setTyping([]);
 			// Whatever was on the wire is unconfirmed; it goes again (same clientId) after the next welcome.
 			for (const entry of outbox.list()) {
 				if (entry.status !== "sending") continue;
@@ -63,7 +71,12 @@ export function createRoomSession(roomId: () => string, me: Author, onSessionEnd
 			author = frame.you;
 			for (const entry of outbox.list()) if (entry.status !== "failed") transmit(entry);
 		},
-		onMessages: (messages) => live.push(messages),
+		onMessages: (messages) => {
+			live.push(messages);
+			for (const message of messages) typingNotices.stopped(message.author.id);
+		},
+		onPresence: setPresent,
+		onTyping: (user) => typingNotices.noticed(user),
 		onAck: (ack) => {
 			stopAckTimer(ack.clientId);
 			const entry = outbox.get(ack.clientId);
@@ -96,11 +109,13 @@ export function createRoomSession(roomId: () => string, me: Author, onSessionEnd
 		onSessionEnded,
 	});
 	const unsubscribe = outbox.subscribe(setPending);
+	const typingSender = typingThrottle(() => socket.send({ type: "typing" }));
 
 	onCleanup(() => {
 		unsubscribe();
 		socket.close();
 		live.dispose();
+		typingNotices.dispose();
 		for (const timer of ackTimers.values()) clearTimeout(timer);
 		for (const timer of retryTimers) clearTimeout(timer);
 	});
@@ -108,10 +123,17 @@ export function createRoomSession(roomId: () => string, me: Author, onSessionEnd
 	return {
 		connection,
 		pending,
+		/** Users in the room now, each once, by name; empty while not connected. */
+		present,
+		/** Other users typing now. */
+		typing,
 		send(text: string): void {
 			const entry = outbox.add(crypto.randomUUID(), text, Date.now());
 			transmit(entry);
+			typingSender.reset();
 		},
+		/** Call on every edit of the draft; the room hears about it at most every couple of seconds. */
+		typed: () => typingSender.typed(),
 		retry(clientId: string): void {
 			const entry = outbox.get(clientId);
 			if (!entry) return;

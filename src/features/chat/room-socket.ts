@@ -1,6 +1,7 @@
 import ReconnectingWebSocket from "partysocket/ws";
 import {
 	type AckFrame,
+	type Author,
 	type ChatMessage,
 	CLOSE_DISPLACED,
 	type ClientMessage,
@@ -21,6 +22,10 @@ export type RoomSocketHandlers = {
 	onAck(frame: AckFrame): void;
 	onError(frame: ErrorFrame): void;
 	onReset(frame: ResetFrame): void;
+	/** Who is in the room now (the whole list, after every change). */
+	onPresence(users: Author[]): void;
+	/** Another user is typing. */
+	onTyping(user: Author): void;
 	/** The room closed the socket because the session ended (1008); reconnecting cannot help. */
 	onSessionEnded(): void;
 };
@@ -163,6 +168,12 @@ export class RoomSocket {
 				break;
 			case "reset":
 				this.handlers.onReset(frame);
+				break;
+			case "presence":
+				this.handlers.onPresence(frame.users);
+				break;
+			case "typing":
+				this.handlers.onTyping(frame.user);
 				break;
 			case "pong":
 				break;

@@ -1,7 +1,6 @@
 import { createFileRoute, notFound } from "@tanstack/solid-router";
 import { Show } from "solid-js";
 import { parseRoomId } from "../../../api/protocol/room-protocol";
-import { AppHeader } from "../../features/auth/AppHeader";
 import { roomHistoryQuery } from "../../features/chat/message-queries";
 import { RoomView } from "../../features/chat/RoomView";
 
@@ -28,14 +27,9 @@ function RoomRoute() {
 		return { id: user.id, name: user.name, image: user.image };
 	};
 	return (
-		<div class="flex h-dvh flex-col">
-			<AppHeader />
-			<main class="flex min-h-0 flex-1 flex-col">
-				{/* keyed: another room is another session (socket, outbox, cache), not an update of this one. */}
-				<Show when={params().roomId} keyed>
-					{(roomId) => <RoomView roomId={roomId} me={me()} />}
-				</Show>
-			</main>
-		</div>
+		// keyed: another room is another session (socket, outbox, cache), not an update of this one.
+		<Show when={params().roomId} keyed>
+			{(roomId) => <RoomView roomId={roomId} me={me()} />}
+		</Show>
 	);
 }

@@ -1,0 +1,58 @@
+import { Hono } from "hono";
+import { getDb } from "../db";
+import type { AppEnv } from "../env";
+import { jsonError } from "../http-errors";
+import { roomAccess } from "../middleware/room-access";
+import { requireSession } from "../middleware/session";
+import type { InvitePreview, RoomSummary } from "../protocol/http-api";
+import { createInvite, findInviteRoom, listInvites, revokeInvite } from "../rooms/invites";
+import { joinRoom } from "../rooms/room-directory";
+
+/** `/api/rooms/:room/invites`: members manage a private room's invite links. */
+export const roomInviteRoutes = new Hono<AppEnv>()
+	.use(requireSession, roomAccess)
+	.use(async (c, next) => {
+		if (c.var.room.visibility !== "private") {
+			return jsonError(c, 400, "public_room", "Public rooms need no invite; share the room's link.");
+		}
+		// Only private rooms are left, and roomAccess lets only their members through.
+		await next();
+	})
+	.get("/", async (c) => c.json({ invites: await listInvites(getDb(c.env.DB), c.var.room.id) }))
+	.post("/", async (c) => {
+		const user = c.var.user;
+		if (!user) throw new Error("requireSession let an anonymous request through");
+		return c.json(await createInvite(getDb(c.env.DB), c.var.room.id, user.id), 201);
+	})
+	.delete("/:token", async (c) => {
+		const revoked = await revokeInvite(getDb(c.env.DB), c.var.room.id, c.req.param("token"));
+		return revoked ? c.body(null, 204) : jsonError(c, 404, "invite_not_found", "No such active invite.");
+	});
+
+const INVITE_GONE = "This invite link is not valid any more. Ask for a new one.";
+
+/** `/api/invites/:token`: anyone signed in with the link can see where it leads and join. */
+export const inviteRoutes = new Hono<AppEnv>()
+	.use(requireSession)
+	.get("/:token", async (c) => {
+		const room = await findInviteRoom(getDb(c.env.DB), c.req.param("token"));
+		if (!room) return jsonError(c, 404, "invite_not_found", INVITE_GONE);
+		return c.json({ room: { id: room.id, name: room.name } } satisfies InvitePreview);
+	})
+	.post("/:token/accept", async (c) => {
+		const user = c.var.user;
+		if (!user) throw new Error("requireSession let an anonymous request through");
+		const db = getDb(c.env.DB);
+		const room = await findInviteRoom(db, c.req.param("token"));
+		if (!room) return jsonError(c, 404, "invite_not_found", INVITE_GONE);
+		await joinRoom(db, room.id, user.id, room.latestSeq);
+		return c.json({
+			id: room.id,
+			name: room.name,
+			visibility: "private",
+			member: true,
+			latestSeq: room.latestSeq,
+			lastReadSeq: room.latestSeq,
+			unread: 0,
+		} satisfies RoomSummary);
+	});

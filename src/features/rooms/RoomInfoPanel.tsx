@@ -1,0 +1,178 @@
+import { useQueryClient } from "@tanstack/solid-query";
+import { useNavigate } from "@tanstack/solid-router";
+import { createSignal, For, Show } from "solid-js";
+import { type Author, DEFAULT_ROOM_ID } from "../../../api/protocol/room-protocol";
+import { Avatar } from "../../components/ui/Avatar";
+import { Button } from "../../components/ui/Button";
+import { createQueryData } from "../../query-data";
+import {
+	createInvite,
+	inviteUrl,
+	leaveRoom,
+	revokeInvite,
+	roomDetailsQuery,
+	roomInvitesKey,
+	roomInvitesQuery,
+	roomListKey,
+} from "./room-queries";
+
+const numberFormat = new Intl.NumberFormat();
+
+function bytes(n: number): string {
+	if (n < 1024) return `${n} B`;
+	if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
+	if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+	return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
+
+function Fact(props: { label: string; value: string }) {
+	return (
+		<div class="flex justify-between gap-3 py-1">
+			<dt class="text-zinc-500 dark:text-zinc-400">{props.label}</dt>
+			<dd class="text-right font-medium">{props.value}</dd>
+		</div>
+	);
+}
+
+function Invites(props: { roomId: string }) {
+	const queryClient = useQueryClient();
+	const { data: invites } = createQueryData(() => roomInvitesQuery(props.roomId));
+	const [copied, setCopied] = createSignal<string | null>(null);
+	const refresh = () => queryClient.invalidateQueries({ queryKey: roomInvitesKey(props.roomId) });
+	return (
+		<section aria-labelledby="invites-title" class="space-y-2">
+			<h3 id="invites-title" class="text-sm font-semibold">
+				Invite links
+			</h3>
+			<p class="text-xs text-zinc-500 dark:text-zinc-400">Anyone with a link can join until you revoke it.</p>
+			<ul class="space-y-2">
+				<For each={invites() ?? []}>
+					{(invite) => (
+						<li class="space-y-1">
+							<input
+								readOnly
+								aria-label="Invite link"
+								class="w-full rounded-md bg-zinc-100 px-2 py-1 font-mono text-xs ring-1 ring-zinc-200 dark:bg-zinc-800 dark:ring-zinc-700"
+								value={inviteUrl(invite.token)}
+								onFocus={(e) => e.currentTarget.select()}
+							/>
+							<div class="flex gap-2">
+								<Button
+									variant="secondary"
+									class="px-2 py-1 text-xs"
+									onClick={async () => {
+										await navigator.clipboard?.writeText(inviteUrl(invite.token)).catch(() => undefined);
+										setCopied(invite.token);
+									}}
+								>
+									{copied() === invite.token ? "Copied" : "Copy"}
+								</Button>
+								<Button
+									variant="ghost"
+									class="px-2 py-1 text-xs"
+									onClick={async () => {
+										await revokeInvite(props.roomId, invite.token);
+										await refresh();
+									}}
+								>
+									Revoke
+								</Button>
+							</div>
+						</li>
+					)}
+				</For>
+			</ul>
+			<Button
+				variant="secondary"
+				class="w-full"
+				onClick={async () => {
+					await createInvite(props.roomId);
+					await refresh();
+				}}
+			>
+				Create invite link
+			</Button>
+		</section>
+	);
+}
+
+/** Everything about the room: who is in it, what it keeps, what it costs; invites and leaving. */
+export function RoomInfoPanel(props: { roomId: string; present: Author[]; onClose: () => void }) {
+	const queryClient = useQueryClient();
+	const navigate = useNavigate();
+	const { query: detailsQuery, data: details } = createQueryData(() => roomDetailsQuery(props.roomId));
+	const presentIds = () => new Set(props.present.map((u) => u.id));
+	const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+	async function leave() {
+		await leaveRoom(props.roomId);
+		await queryClient.invalidateQueries({ queryKey: roomListKey });
+		await navigate({ to: "/rooms/$roomId", params: { roomId: DEFAULT_ROOM_ID } });
+	}
+
+	return (
+		<aside
+			id="room-info"
+			aria-label="Room info"
+			class="flex w-full flex-col gap-5 overflow-y-auto border-l border-zinc-200 p-4 text-sm sm:w-80 dark:border-zinc-800"
+		>
+			<div class="flex items-center justify-between">
+				<h2 class="text-base font-semibold">Room info</h2>
+				<Button variant="ghost" class="px-2 py-1" aria-label="Close room info" onClick={props.onClose}>
+					✕
+				</Button>
+			</div>
+			<Show
+				when={details()}
+				fallback={<p class="text-zinc-500">{detailsQuery.isError ? "Could not load." : "Loading…"}</p>}
+			>
+				{(d) => (
+					<>
+						<dl class="divide-y divide-zinc-100 dark:divide-zinc-800">
+							<Fact label="Visibility" value={d().room.visibility === "private" ? "Private (invite only)" : "Public"} />
+							<Fact label="Messages kept" value={numberFormat.format(d().stats.messageCount)} />
+							<Fact label="Storage used" value={bytes(d().stats.storageBytes)} />
+							<Fact
+								label="Oldest kept message"
+								value={(() => {
+									const at = d().stats.oldestAt;
+									return at === null ? "None" : dateFormat.format(at);
+								})()}
+							/>
+							<Fact
+								label="Retention"
+								value={`Latest ${numberFormat.format(d().stats.retention.maxMessages)}, up to ${numberFormat.format(d().stats.retention.maxDays)} days`}
+							/>
+						</dl>
+						<section aria-labelledby="members-title" class="space-y-2">
+							<h3 id="members-title" class="text-sm font-semibold">
+								Members ({d().members.length})
+							</h3>
+							<ul class="space-y-1.5">
+								<For each={d().members}>
+									{(member) => (
+										<li class="flex items-center gap-2">
+											<Avatar name={member.name} image={member.image} seed={member.id} size="sm" />
+											<span class="min-w-0 flex-1 truncate">{member.name}</span>
+											<Show when={presentIds().has(member.id)}>
+												<span class="text-xs text-emerald-600 dark:text-emerald-400">here now</span>
+											</Show>
+										</li>
+									)}
+								</For>
+							</ul>
+						</section>
+						<Show when={d().room.visibility === "private"}>
+							<Invites roomId={props.roomId} />
+						</Show>
+						<Show when={d().room.member && props.roomId !== DEFAULT_ROOM_ID}>
+							<Button variant="secondary" onClick={leave}>
+								Leave room
+							</Button>
+						</Show>
+					</>
+				)}
+			</Show>
+		</aside>
+	);
+}

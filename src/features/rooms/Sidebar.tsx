@@ -1,0 +1,102 @@
+import { Link } from "@tanstack/solid-router";
+import { createEffect, createSignal, For, onCleanup, Show } from "solid-js";
+import type { RoomSummary } from "../../../api/protocol/http-api";
+import { createQueryData } from "../../query-data";
+import { NewRoomDialog } from "./NewRoomDialog";
+import { roomListQuery } from "./room-queries";
+
+function RoomLink(props: { room: RoomSummary; current: boolean; onNavigate: () => void }) {
+	// The open room is being read as messages arrive; a badge there would only flicker.
+	const unread = () => (props.current ? 0 : props.room.unread);
+	return (
+		<li>
+			<Link
+				to="/rooms/$roomId"
+				params={{ roomId: props.room.id }}
+				onClick={props.onNavigate}
+				aria-current={props.current ? "page" : undefined}
+				class="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm text-zinc-700 hover:bg-zinc-200/70 dark:text-zinc-300 dark:hover:bg-zinc-800"
+				classList={{
+					"bg-zinc-200 font-semibold text-zinc-950 dark:bg-zinc-800 dark:text-white": props.current,
+					"font-semibold text-zinc-950 dark:text-white": unread() > 0,
+				}}
+			>
+				<span class="w-4 shrink-0 text-center text-zinc-500 dark:text-zinc-400" aria-hidden="true">
+					{props.room.visibility === "private" ? "🔒" : "#"}
+				</span>
+				<span class="min-w-0 flex-1 truncate">{props.room.name}</span>
+				<Show when={props.room.visibility === "private"}>
+					<span class="sr-only">(private)</span>
+				</Show>
+				<Show when={unread() > 0}>
+					<span
+						class="rounded-full bg-indigo-600 px-1.5 py-0.5 text-xs leading-none font-semibold text-white"
+						data-testid="unread-badge"
+					>
+						{unread() > 99 ? "99+" : unread()}
+						<span class="sr-only"> unread</span>
+					</span>
+				</Show>
+			</Link>
+		</li>
+	);
+}
+
+/** The rooms the user is in, with unread counts, and public rooms to browse. */
+export function Sidebar(props: { currentRoomId: string | null; onNavigate: () => void }) {
+	const { query: rooms, data } = createQueryData(() => roomListQuery);
+	const joined = () => data()?.rooms.filter((room) => room.member) ?? [];
+	const browse = () => data()?.rooms.filter((room) => !room.member) ?? [];
+	const [creating, setCreating] = createSignal(false);
+
+	// Unread elsewhere shows in the tab's title too, for a reader in another tab.
+	createEffect(() => {
+		const total = joined().reduce((sum, room) => sum + (room.id === props.currentRoomId ? 0 : room.unread), 0);
+		document.title = total > 0 ? `(${total}) Parlor` : "Parlor";
+	});
+	onCleanup(() => {
+		document.title = "Parlor";
+	});
+
+	return (
+		<nav aria-label="Rooms" class="flex h-full w-64 flex-col gap-4 overflow-y-auto bg-zinc-50 p-3 dark:bg-zinc-900/60">
+			<div>
+				<div class="flex items-center justify-between px-2 pb-1">
+					<h2 class="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Your rooms</h2>
+					<button
+						type="button"
+						class="rounded-md px-2 py-0.5 text-lg leading-none text-zinc-600 hover:bg-zinc-200 dark:text-zinc-300 dark:hover:bg-zinc-800"
+						aria-label="New room"
+						onClick={() => setCreating(true)}
+					>
+						+
+					</button>
+				</div>
+				<ul class="space-y-0.5">
+					<For each={joined()}>
+						{(room) => <RoomLink room={room} current={room.id === props.currentRoomId} onNavigate={props.onNavigate} />}
+					</For>
+				</ul>
+				<Show when={rooms.isSuccess && joined().length === 0}>
+					<p class="px-2 text-sm text-zinc-500 dark:text-zinc-400">Open a room below, or make one.</p>
+				</Show>
+			</div>
+			<Show when={browse().length > 0}>
+				{/* Folded by default, as "Browse channels" is elsewhere: a busy instance has many public rooms. */}
+				<details class="group">
+					<summary class="cursor-pointer rounded-md px-2 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase select-none hover:text-zinc-700 dark:text-zinc-400 dark:hover:text-zinc-200">
+						Browse public rooms ({browse().length})
+					</summary>
+					<ul class="mt-1 space-y-0.5" aria-label="Public rooms you have not joined">
+						<For each={browse()}>
+							{(room) => (
+								<RoomLink room={room} current={room.id === props.currentRoomId} onNavigate={props.onNavigate} />
+							)}
+						</For>
+					</ul>
+				</details>
+			</Show>
+			<NewRoomDialog open={creating()} onClose={() => setCreating(false)} onCreated={props.onNavigate} />
+		</nav>
+	);
+}

@@ -1,0 +1,118 @@
+import { type QueryClient, queryOptions } from "@tanstack/solid-query";
+import * as v from "valibot";
+import {
+	type CreateRoomBody,
+	type Invite,
+	InviteListSchema,
+	type InvitePreview,
+	InvitePreviewSchema,
+	InviteSchema,
+	RoomDetailsSchema,
+	type RoomList,
+	RoomListSchema,
+	type RoomSummary,
+	RoomSummarySchema,
+} from "../../../api/protocol/http-api";
+import { must, request } from "../../api-request";
+
+/** Not under ["rooms", …]: invalidating the list must not touch each room's history cache. */
+export const roomListKey = ["room-list"] as const;
+export const roomDetailsKey = (roomId: string) => ["room-details", roomId] as const;
+export const roomInvitesKey = (roomId: string) => ["room-invites", roomId] as const;
+
+/** How often the sidebar asks for unread counts and read markers set on other devices. */
+export const ROOM_LIST_POLL_MS = 5_000;
+
+export const roomListQuery = queryOptions({
+	queryKey: roomListKey,
+	queryFn: () => must(request("/api/rooms", RoomListSchema)),
+	refetchInterval: ROOM_LIST_POLL_MS,
+	staleTime: 0,
+});
+
+export const roomDetailsQuery = (roomId: string) =>
+	queryOptions({
+		queryKey: roomDetailsKey(roomId),
+		queryFn: () => must(request(`/api/rooms/${encodeURIComponent(roomId)}`, RoomDetailsSchema)),
+		staleTime: 10_000,
+	});
+
+export const roomInvitesQuery = (roomId: string) =>
+	queryOptions({
+		queryKey: roomInvitesKey(roomId),
+		queryFn: async () =>
+			(await must(request(`/api/rooms/${encodeURIComponent(roomId)}/invites`, InviteListSchema))).invites,
+	});
+
+export const invitePreviewQuery = (token: string) =>
+	queryOptions({
+		queryKey: ["invite", token] as const,
+		queryFn: (): Promise<InvitePreview> =>
+			must(request(`/api/invites/${encodeURIComponent(token)}`, InvitePreviewSchema)),
+		retry: false,
+	});
+
+export function createRoom(body: CreateRoomBody): Promise<RoomSummary> {
+	return must(request("/api/rooms", RoomSummarySchema, { method: "POST", body: JSON.stringify(body) }));
+}
+
+export function joinRoom(roomId: string): Promise<RoomSummary> {
+	return must(request(`/api/rooms/${encodeURIComponent(roomId)}/join`, RoomSummarySchema, { method: "POST" }));
+}
+
+export async function leaveRoom(roomId: string): Promise<void> {
+	await request(`/api/rooms/${encodeURIComponent(roomId)}/leave`, null, { method: "POST" });
+}
+
+export function acceptInvite(token: string): Promise<RoomSummary> {
+	return must(request(`/api/invites/${encodeURIComponent(token)}/accept`, RoomSummarySchema, { method: "POST" }));
+}
+
+export function createInvite(roomId: string): Promise<Invite> {
+	return must(request(`/api/rooms/${encodeURIComponent(roomId)}/invites`, InviteSchema, { method: "POST" }));
+}
+
+export async function revokeInvite(roomId: string, token: string): Promise<void> {
+	await request(`/api/rooms/${encodeURIComponent(roomId)}/invites/${encodeURIComponent(token)}`, null, {
+		method: "DELETE",
+	});
+}
+
+const MarkReadResponseSchema = v.object({ lastReadSeq: v.number() });
+
+/**
+ * Moves the read marker and shows the result in the sidebar at once; other tabs and devices
+ * pick it up on their next poll.
+ */
+export async function markRead(queryClient: QueryClient, roomId: string, seq: number): Promise<void> {
+	setReadLocally(queryClient, roomId, seq);
+	const { lastReadSeq } = await must(
+		request(`/api/rooms/${encodeURIComponent(roomId)}/read`, MarkReadResponseSchema, {
+			method: "PUT",
+			body: JSON.stringify({ seq }),
+			// Sent as the page goes away too: the browser finishes it after the page is gone.
+			keepalive: true,
+		}),
+	);
+	setReadLocally(queryClient, roomId, lastReadSeq);
+}
+
+function setReadLocally(queryClient: QueryClient, roomId: string, seq: number): void {
+	queryClient.setQueryData<RoomList>(roomListKey, (list) =>
+		list
+			? {
+					rooms: list.rooms.map((room) => {
+						if (room.id !== roomId || !room.member) return room;
+						const lastReadSeq = Math.max(room.lastReadSeq ?? 0, seq);
+						const latestSeq = Math.max(room.latestSeq, lastReadSeq);
+						return { ...room, lastReadSeq, latestSeq, unread: latestSeq - lastReadSeq };
+					}),
+				}
+			: list,
+	);
+}
+
+/** The URL someone can open to join a private room. */
+export function inviteUrl(token: string): string {
+	return `${window.location.origin}/invite/${token}`;
+}
