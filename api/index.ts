@@ -24,7 +24,9 @@ app.use("/rooms/:room", roomIdParam, loadSession);
 app.use("/rooms/:room/*", roomIdParam);
 app.use("/rooms/:room/messages", loadSession);
 app.use("/rooms/:room/socket", loadFreshSession);
-app.use("/rooms/:room/:action{join|leave|read}", loadSession);
+app.use("/rooms/:room/join", loadSession);
+app.use("/rooms/:room/leave", loadSession);
+app.use("/rooms/:room/read", loadSession);
 app.use("/rooms/:room/invites/*", loadSession);
 // Every write below is cookie-authenticated, so each must come from the app's own pages.
 app.use("/rooms/*", requireTrustedOriginForWrites);

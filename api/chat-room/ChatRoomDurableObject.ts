@@ -6,6 +6,7 @@ import {
 	BATCH_WINDOW_MS,
 	type ChatMessage,
 	CLOSE_DISPLACED,
+	CLOSE_LEFT_ROOM,
 	type ErrorFrame,
 	frameExceedsLimit,
 	MAX_FRAME_BYTES,
@@ -59,6 +60,8 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	/** When each user's last typing notice went out; a chatty client cannot flood the room. */
 	private readonly typingAt = new Map<string, number>();
 	private latestSeqSync: { roomId: string; timer: ReturnType<typeof setTimeout> } | null = null;
+	/** Whether this instance has copied its latest seq to D1 yet (a copy may have been lost). */
+	private latestSeqCopied = false;
 	/** When the prune alarm fires; undefined until read back after a wake-up. */
 	private alarmAt: number | null | undefined;
 
@@ -117,7 +120,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	/** RPC from the Worker when a user leaves a private room: they lose it on every device at once. */
 	async closeUser(userId: string): Promise<number> {
 		const sockets = this.ctx.getWebSockets(userTag(userId));
-		for (const ws of sockets) closeQuietly(ws, 1008, "You left this room.");
+		for (const ws of sockets) closeQuietly(ws, CLOSE_LEFT_ROOM, "You left this room.");
 		return sockets.length;
 	}
 
@@ -213,6 +216,9 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		}
 		// From here on this socket gets live messages; nothing can interleave with the replay above.
 		if (!attachment.ready) this.attachments.set(ws, { ...attachment, ready: true });
+		// Rooms older than the rooms table, or whose last copy was lost to an eviction, start at 0
+		// in D1; one copy per wake keeps unread counts honest.
+		if (!this.latestSeqCopied && this.store.latestSeq > 0) this.syncLatestSeq(attachment.roomId);
 		// Everyone gets the new list if this user just arrived; this socket gets it either way.
 		if (!this.presence.arrived(attachment.user)) send(ws, { type: "presence", users: this.presence.list() });
 	}
@@ -286,6 +292,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		if (this.latestSeqSync) return;
 		const timer = setTimeout(() => {
 			this.latestSeqSync = null;
+			this.latestSeqCopied = true;
 			recordLatestSeq(getDb(this.env.DB), roomId, this.store.latestSeq).catch((error: unknown) =>
 				console.error("latest seq not copied to D1", error),
 			);

@@ -75,6 +75,23 @@ describe("presence", () => {
 		expect(Date.now() - closedAt).toBeGreaterThanOrEqual(GRACE_MS - 50);
 	});
 
+	it("sends one list, not one per arrival, when many users arrive at once (as after a deploy)", async () => {
+		const room = await freshRoom("crowd");
+		const watcherUser = await guest();
+		const watcher = await join(watcherUser.client, room);
+		await watcher.nextEphemeral("presence");
+		const crowd = await Promise.all(Array.from({ length: 6 }, () => guest()));
+		await Promise.all(crowd.map((g) => join(g.client, room)));
+		const everyone = [watcherUser.user.id, ...crowd.map((g) => g.user.id)].sort();
+		await expect
+			.poll(() => ids(watcher.ephemeral.filter((f) => f.type === "presence").at(-1) ?? { users: [] }))
+			.toEqual(everyone);
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		// The first list was the watcher's own; six arrivals then cost a few lists, not six.
+		const lists = watcher.ephemeral.filter((f) => f.type === "presence").length - 1;
+		expect(lists).toBeLessThanOrEqual(3);
+	});
+
 	it("keeps presence out of the stored history", async () => {
 		const room = await freshRoom("nostore");
 		const a = await guest();

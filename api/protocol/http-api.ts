@@ -128,6 +128,9 @@ export const RoomDetailsSchema = v.object({
 });
 export type RoomDetails = v.InferOutput<typeof RoomDetailsSchema>;
 
+/** An invite token as `newToken` makes them: 16 random bytes, base64url. */
+export const InviteTokenSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/));
+
 export const InviteSchema = v.object({
 	token: v.string(),
 	createdAt: v.number(),

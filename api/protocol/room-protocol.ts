@@ -26,6 +26,12 @@ export const BATCH_WINDOW_MS = 15;
  */
 export const CLOSE_DISPLACED = 4001;
 
+/**
+ * Close code for the sockets of a user who left a private room: not a session problem (1008), so
+ * the client neither reconnects nor signs out; it leaves the room.
+ */
+export const CLOSE_LEFT_ROOM = 4003;
+
 /** A client sends `typing` at most this often while its user keeps typing. */
 export const TYPING_THROTTLE_MS = 2_000;
 /** A typing notice is shown this long after the last one, unless a message from that user lands first. */

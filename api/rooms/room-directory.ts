@@ -63,8 +63,8 @@ export type CreatedRoom = { ok: true; room: RoomAccess } | { ok: false; reason: 
 
 /**
  * Creates a room and makes its creator a member. A public room's id is its name's slug, so the
- * name must be free. A private room's id gets a random suffix: its name then never collides with
- * (or reveals) another private room, and its URL cannot be guessed from the name.
+ * name must be free. A private room's id gets a random suffix after "--": its name then never
+ * collides with (or reveals) another room, and its URL cannot be guessed from the name.
  */
 export async function createRoom(
 	db: Kysely<Database>,
@@ -75,7 +75,8 @@ export async function createRoom(
 ): Promise<CreatedRoom> {
 	const slug = roomSlug(name);
 	if (!slug) return { ok: false, reason: "no_slug" };
-	const id = visibility === "private" ? `${slug}-${randomSuffix()}` : slug;
+	// A slug never contains "--", so a public name can never produce (or probe for) a private id.
+	const id = visibility === "private" ? `${slug}--${randomSuffix()}` : slug;
 	const inserted = await db
 		.insertInto("room")
 		.values({ id, name, visibility, createdBy: userId, createdAt: now })

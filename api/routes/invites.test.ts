@@ -65,6 +65,8 @@ describe("invite links", () => {
 		expect((await stranger.fetch(`/api/rooms/${room.id}/invites`, { method: "POST" })).status).toBe(404);
 		expect((await owner.fetch("/api/rooms/general/invites", { method: "POST" })).status).toBe(400);
 		expect((await stranger.fetch("/api/invites/not-a-real-token")).status).toBe(404);
+		expect((await stranger.fetch(`/api/invites/${"A".repeat(22)}`)).status).toBe(404);
+		expect((await stranger.fetch(`/api/invites/${"x".repeat(5000)}/accept`, { method: "POST" })).status).toBe(404);
 	});
 
 	it("cannot be accepted from another site", async () => {

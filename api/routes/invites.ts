@@ -1,12 +1,21 @@
 import { Hono } from "hono";
+import * as v from "valibot";
 import { getDb } from "../db";
 import type { AppEnv } from "../env";
 import { jsonError } from "../http-errors";
 import { roomAccess } from "../middleware/room-access";
 import { requireSession } from "../middleware/session";
-import type { InvitePreview, RoomSummary } from "../protocol/http-api";
+import { type InvitePreview, InviteTokenSchema, type RoomSummary } from "../protocol/http-api";
 import { createInvite, findInviteRoom, listInvites, revokeInvite } from "../rooms/invites";
 import { joinRoom } from "../rooms/room-directory";
+
+const INVITE_GONE = "This invite link is not valid any more. Ask for a new one.";
+
+/** The `:token` param when it is shaped like a token; anything else is answered like an unknown one. */
+const tokenParam = (raw: string): string | null => {
+	const parsed = v.safeParse(InviteTokenSchema, raw);
+	return parsed.success ? parsed.output : null;
+};
 
 /** `/api/rooms/:room/invites`: members manage a private room's invite links. */
 export const roomInviteRoutes = new Hono<AppEnv>()
@@ -25,17 +34,17 @@ export const roomInviteRoutes = new Hono<AppEnv>()
 		return c.json(await createInvite(getDb(c.env.DB), c.var.room.id, user.id), 201);
 	})
 	.delete("/:token", async (c) => {
-		const revoked = await revokeInvite(getDb(c.env.DB), c.var.room.id, c.req.param("token"));
+		const token = tokenParam(c.req.param("token"));
+		const revoked = token !== null && (await revokeInvite(getDb(c.env.DB), c.var.room.id, token));
 		return revoked ? c.body(null, 204) : jsonError(c, 404, "invite_not_found", "No such active invite.");
 	});
-
-const INVITE_GONE = "This invite link is not valid any more. Ask for a new one.";
 
 /** `/api/invites/:token`: anyone signed in with the link can see where it leads and join. */
 export const inviteRoutes = new Hono<AppEnv>()
 	.use(requireSession)
 	.get("/:token", async (c) => {
-		const room = await findInviteRoom(getDb(c.env.DB), c.req.param("token"));
+		const token = tokenParam(c.req.param("token"));
+		const room = token === null ? null : await findInviteRoom(getDb(c.env.DB), token);
 		if (!room) return jsonError(c, 404, "invite_not_found", INVITE_GONE);
 		return c.json({ room: { id: room.id, name: room.name } } satisfies InvitePreview);
 	})
@@ -43,7 +52,8 @@ export const inviteRoutes = new Hono<AppEnv>()
 		const user = c.var.user;
 		if (!user) throw new Error("requireSession let an anonymous request through");
 		const db = getDb(c.env.DB);
-		const room = await findInviteRoom(db, c.req.param("token"));
+		const token = tokenParam(c.req.param("token"));
+		const room = token === null ? null : await findInviteRoom(db, token);
 		if (!room) return jsonError(c, 404, "invite_not_found", INVITE_GONE);
 		await joinRoom(db, room.id, user.id, room.latestSeq);
 		return c.json({

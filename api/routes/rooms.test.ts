@@ -1,8 +1,9 @@
-import { env, listDurableObjectIds } from "cloudflare:test";
+import { env, evictDurableObject, listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { TestClient } from "../../tests/workers/auth-client";
 import { freshRoom, newClientId, openSocket, roomPath, sendFrame } from "../../tests/workers/room-socket";
 import type { RoomDetails, RoomList, RoomSummary } from "../protocol/http-api";
+import { CLOSE_LEFT_ROOM } from "../protocol/room-protocol";
 
 async function guest() {
 	const client = new TestClient();
@@ -63,7 +64,7 @@ describe("rooms", () => {
 		const a = await create(client, name, "private");
 		const b = await create(client, name, "private");
 		expect(a.id).not.toBe(b.id);
-		expect(a.id).toMatch(new RegExp(`^${name.replace(" ", "-")}-[a-z0-9]{6}$`));
+		expect(a.id).toMatch(new RegExp(`^${name.replace(" ", "-")}--[a-z0-9]{6}$`));
 	});
 
 	it("lists public rooms to everyone but a private room only to its members", async () => {
@@ -128,7 +129,8 @@ describe("rooms", () => {
 		await socket.hello();
 		const left = await owner.client.fetch(`/api/rooms/${room.id}/leave`, { method: "POST" });
 		expect(left.status).toBe(204);
-		expect((await socket.closed).code).toBe(1008);
+		// Not 1008: leaving a room is not a session problem, and the app must not sign the user out.
+		expect((await socket.closed).code).toBe(CLOSE_LEFT_ROOM);
 		expect((await owner.client.fetch(`/api/rooms/${room.id}/messages`)).status).toBe(404);
 	});
 
@@ -160,6 +162,25 @@ describe("rooms", () => {
 		expect((await put(-1)).status).toBe(400);
 		expect(await (await put(5)).json()).toEqual({ lastReadSeq: 5 });
 		expect((await list(reader.client)).find((r) => r.id === room)?.unread).toBe(0);
+	});
+
+	it("repairs a room's latest seq in D1 on its first hello after waking (rooms older than the table)", async () => {
+		const author = await guest();
+		const room = await freshRoom("older");
+		const socket = await openSocket(author.client, roomPath(room));
+		await socket.hello();
+		for (let i = 1; i <= 3; i++) socket.send(sendFrame(newClientId(), `old ${i}`));
+		for (let i = 0; i < 3; i++) await socket.ack();
+		socket.close();
+		// As migration 0003 records a room that existed before it: latestSeq unknown, so 0.
+		await new Promise((resolve) => setTimeout(resolve, 700));
+		await env.DB.prepare("UPDATE room SET latestSeq = 0 WHERE id = ?").bind(room).run();
+		await evictDurableObject(env.CHAT_ROOM.getByName(room));
+		const again = await openSocket(author.client, roomPath(room));
+		await again.hello();
+		await expect
+			.poll(async () => (await list(author.client)).find((r) => r.id === room)?.latestSeq, { timeout: 3000 })
+			.toBe(3);
 	});
 
 	it("shows a newcomer none of the old messages as unread", async () => {

@@ -83,6 +83,19 @@ test.describe("rooms", () => {
 		const late = await guestInRoom(browser, "general");
 		await late.goto(link);
 		await expect(late.getByRole("heading", { name: "Invite not valid" })).toBeVisible();
+
+		// Leaving takes the room away on every tab of that user, without signing them out.
+		const strangerTab2 = await sameUserElsewhere(browser, stranger);
+		await strangerTab2.goto(roomUrl);
+		await expect(strangerTab2.getByRole("heading", { name, exact: true })).toBeVisible();
+		await stranger.getByRole("button", { name: "Room info" }).click();
+		await stranger.getByRole("button", { name: "Leave room" }).click();
+		for (const page of [stranger, strangerTab2]) {
+			await expect(page).toHaveURL(/\/rooms\/general$/);
+			await expect(sidebarLink(page, name)).toHaveCount(0);
+		}
+		await stranger.goto(roomUrl);
+		await expect(stranger.getByRole("heading", { name: "Room not found" })).toBeVisible();
 	});
 
 	test("unread badges count what others sent, the divider marks it, and reading clears it on every device", async ({

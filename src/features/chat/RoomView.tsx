@@ -61,7 +61,8 @@ function RoomConversation(props: { roomId: string; me: Author }) {
 	const queryClient = useQueryClient();
 	const navigate = useNavigate();
 	const { query: history, data: historyData } = createRoomHistory(props.roomId);
-	const { data: roomList } = createQueryData(() => roomListQuery);
+	// The sidebar polls the list; a second poller here would double the requests.
+	const { data: roomList } = createQueryData(() => ({ ...roomListQuery, refetchInterval: false }));
 	const summary = () => roomList()?.rooms.find((room) => room.id === props.roomId);
 	// Where "New messages" goes: what was read when the room was opened. It stays put while the
 	// reader reads on, as in most chat apps, until the room is opened again.
@@ -79,6 +80,11 @@ function RoomConversation(props: { roomId: string; me: Author }) {
 			// The room closed the socket because the session ended: sign in again.
 			queryClient.setQueryData(sessionQueryKey, null);
 			void navigate({ to: "/sign-in", search: { redirect: `/rooms/${props.roomId}` } });
+		},
+		() => {
+			// The user left this private room (here or on another device): it is gone for them.
+			void queryClient.invalidateQueries({ queryKey: roomListKey });
+			void navigate({ to: "/rooms/$roomId", params: { roomId: DEFAULT_ROOM_ID }, replace: true });
 		},
 	);
 	const [sentCount, setSentCount] = createSignal(0);

@@ -19,7 +19,12 @@ const SEND_ERRORS: Partial<Record<ErrorFrame["code"], string>> = {
  * The Solid side of a room: connects the framework-free socket, the history cache and the
  * persisted outbox, and exposes them as signals. One per mounted room view.
  */
-export function createRoomSession(roomId: () => string, me: Author, onSessionEnded: () => void) {
+export function createRoomSession(
+	roomId: () => string,
+	me: Author,
+	onSessionEnded: () => void,
+	onLeftRoom: () => void,
+) {
 	const queryClient = useQueryClient();
 	const id = roomId();
 	const key = roomHistoryKey(id);
@@ -107,6 +112,7 @@ export function createRoomSession(roomId: () => string, me: Author, onSessionEnd
 		},
 		onReset: () => void live.reset(),
 		onSessionEnded,
+		onLeftRoom,
 	});
 	const unsubscribe = outbox.subscribe(setPending);
 	const typingSender = typingThrottle(() => socket.send({ type: "typing" }));

@@ -4,6 +4,7 @@ import {
 	type Author,
 	type ChatMessage,
 	CLOSE_DISPLACED,
+	CLOSE_LEFT_ROOM,
 	type ClientMessage,
 	type ErrorFrame,
 	PING_FRAME,
@@ -28,6 +29,8 @@ export type RoomSocketHandlers = {
 	onTyping(user: Author): void;
 	/** The room closed the socket because the session ended (1008); reconnecting cannot help. */
 	onSessionEnded(): void;
+	/** This user left the room (a private one) here or on another device; it is closed to them. */
+	onLeftRoom(): void;
 };
 
 /** Keep-alive: the room's runtime answers pings without waking it; a missing pong means a dead link. */
@@ -91,6 +94,12 @@ export class RoomSocket {
 				this.ws.close();
 				this.setState("closed");
 				this.handlers.onSessionEnded();
+				return;
+			}
+			if (event.code === CLOSE_LEFT_ROOM) {
+				this.ws.close();
+				this.setState("closed");
+				this.handlers.onLeftRoom();
 				return;
 			}
 			// This user opened the room in more places than the room allows and this was the

@@ -27,6 +27,8 @@ export const roomListQuery = queryOptions({
 	queryKey: roomListKey,
 	queryFn: () => must(request("/api/rooms", RoomListSchema)),
 	refetchInterval: ROOM_LIST_POLL_MS,
+	// A tab in the background is where "(3) Parlor" in the title matters most.
+	refetchIntervalInBackground: true,
 	staleTime: 0,
 });
 
