@@ -82,12 +82,13 @@ async function main() {
 		const ingestResults = [];
 		for (const target of targets) {
 			process.stdout.write(`ingest ${target.name}… `);
-			const r = await ingest(target, 500, 16_000, seconds, refine);
+			const restart = () => (target.name === "Parlor" ? parlor.restart() : (worker?.restart() ?? Promise.resolve()));
+			const r = await ingest(target, 500, 16_000, seconds, refine, restart);
 			console.log(r.best ? `${r.best.ackedPerSec}/s p99 ${r.best.p99} ms (${r.limitedBy})` : `none (${r.limitedBy})`);
 			ingestResults.push(r);
 			// Each target starts on an idle server: an overloaded step's leftover backlog would
 			// otherwise eat the next target's CPU (it once stalled a baseline's socket open for 20 s).
-			await (target.name === "Parlor" ? parlor.restart() : worker?.restart());
+			await restart();
 		}
 		results.ingest = ingestResults;
 	}
