@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { jsonError } from "../http-errors";
@@ -16,16 +17,18 @@ export function trustedOrigins(env: Env, requestUrl: string): string[] {
 	return LOOPBACK_HOSTS.has(own.hostname) ? [own.origin] : [];
 }
 
+function fromTrustedOrigin(c: Context<AppEnv>): boolean {
+	const origin = c.req.header("origin");
+	return origin !== undefined && trustedOrigins(c.env, c.req.url).includes(origin);
+}
+
 /**
  * Browsers send `Origin` on every WebSocket handshake but do not apply CORS to it, so without
  * this check any site a user visits could open a socket with their cookies (cross-site WebSocket
  * hijacking). Foreign, `null` and missing origins are all refused.
  */
 export const requireTrustedOrigin = createMiddleware<AppEnv>(async (c, next) => {
-	const origin = c.req.header("origin");
-	if (!origin || !trustedOrigins(c.env, c.req.url).includes(origin)) {
-		return jsonError(c, 403, "forbidden_origin", "This origin may not open a room socket.");
-	}
+	if (!fromTrustedOrigin(c)) return jsonError(c, 403, "forbidden_origin", "This origin may not open a room socket.");
 	await next();
 });
 
@@ -37,9 +40,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * attackers and browsers that ignore SameSite.
  */
 export const requireTrustedOriginForWrites = createMiddleware<AppEnv>(async (c, next) => {
-	if (SAFE_METHODS.has(c.req.method)) return next();
-	const origin = c.req.header("origin");
-	if (!origin || !trustedOrigins(c.env, c.req.url).includes(origin)) {
+	if (!SAFE_METHODS.has(c.req.method) && !fromTrustedOrigin(c)) {
 		return jsonError(c, 403, "forbidden_origin", "Requests that change data must come from the app itself.");
 	}
 	await next();

@@ -58,7 +58,7 @@ export async function findInviteRoom(db: Kysely<Database>, token: string) {
 		(await db
 			.selectFrom("room_invite")
 			.innerJoin("room", "room.id", "room_invite.roomId")
-			.select(["room.id", "room.name", "room.latestSeq"])
+			.select(["room.id", "room.name", "room.visibility", "room.latestSeq"])
 			.where("room_invite.token", "=", token)
 			.where("room_invite.revokedAt", "is", null)
 			.executeTakeFirst()) ?? null

@@ -25,19 +25,22 @@ export function toSummary(room: RoomAccess): RoomSummary {
 	};
 }
 
+/** Rooms with `userId`'s membership joined on: `lastReadSeq` is null where they are not a member. */
+function roomsSeenBy(db: Kysely<Database>, userId: string) {
+	return db
+		.selectFrom("room")
+		.leftJoin("room_member", (join) =>
+			join.onRef("room_member.roomId", "=", "room.id").on("room_member.userId", "=", userId),
+		)
+		.select(["room.id", "room.name", "room.visibility", "room.latestSeq", "room_member.lastReadSeq"]);
+}
+
 /**
  * The room as `userId` may see it, or null when it does not exist *or* is private and the user is
  * not a member: both answers must be the same, so a private room cannot be discovered by probing.
  */
 export async function findRoomAccess(db: Kysely<Database>, roomId: string, userId: string): Promise<RoomAccess | null> {
-	const row = await db
-		.selectFrom("room")
-		.leftJoin("room_member", (join) =>
-			join.onRef("room_member.roomId", "=", "room.id").on("room_member.userId", "=", userId),
-		)
-		.select(["room.id", "room.name", "room.visibility", "room.latestSeq", "room_member.lastReadSeq"])
-		.where("room.id", "=", roomId)
-		.executeTakeFirst();
+	const row = await roomsSeenBy(db, userId).where("room.id", "=", roomId).executeTakeFirst();
 	if (!row) return null;
 	const access = { ...row, lastReadSeq: row.lastReadSeq ?? null };
 	return access.visibility === "private" && access.lastReadSeq === null ? null : access;
@@ -45,12 +48,7 @@ export async function findRoomAccess(db: Kysely<Database>, roomId: string, userI
 
 /** The user's rooms, then the public rooms they have not joined, each group by name. */
 export async function listRooms(db: Kysely<Database>, userId: string): Promise<RoomSummary[]> {
-	const rows = await db
-		.selectFrom("room")
-		.leftJoin("room_member", (join) =>
-			join.onRef("room_member.roomId", "=", "room.id").on("room_member.userId", "=", userId),
-		)
-		.select(["room.id", "room.name", "room.visibility", "room.latestSeq", "room_member.lastReadSeq"])
+	const rows = await roomsSeenBy(db, userId)
 		.where((eb) => eb.or([eb("room.visibility", "=", "public"), eb("room_member.userId", "is not", null)]))
 		.orderBy((eb) => eb("room_member.userId", "is", null))
 		.orderBy("room.name")

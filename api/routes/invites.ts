@@ -5,9 +5,9 @@ import type { AppEnv } from "../env";
 import { jsonError } from "../http-errors";
 import { roomAccess } from "../middleware/room-access";
 import { requireSession } from "../middleware/session";
-import { type InvitePreview, InviteTokenSchema, type RoomSummary } from "../protocol/http-api";
+import { type InvitePreview, InviteTokenSchema } from "../protocol/http-api";
 import { createInvite, findInviteRoom, listInvites, revokeInvite } from "../rooms/invites";
-import { joinRoom } from "../rooms/room-directory";
+import { joinRoom, toSummary } from "../rooms/room-directory";
 
 const INVITE_GONE = "This invite link is not valid any more. Ask for a new one.";
 
@@ -56,13 +56,5 @@ export const inviteRoutes = new Hono<AppEnv>()
 		const room = token === null ? null : await findInviteRoom(db, token);
 		if (!room) return jsonError(c, 404, "invite_not_found", INVITE_GONE);
 		await joinRoom(db, room.id, user.id, room.latestSeq);
-		return c.json({
-			id: room.id,
-			name: room.name,
-			visibility: "private",
-			member: true,
-			latestSeq: room.latestSeq,
-			lastReadSeq: room.latestSeq,
-			unread: 0,
-		} satisfies RoomSummary);
+		return c.json(toSummary({ ...room, lastReadSeq: room.latestSeq }));
 	});

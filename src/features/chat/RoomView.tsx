@@ -15,7 +15,7 @@ import { buildRows, type ChatRow, keepUnchangedRows } from "./chat-rows";
 import { MessageList } from "./MessageList";
 import { flattenMessages } from "./message-cache";
 import { PresenceSummary, TypingLine } from "./RoomPresence";
-import { createRoomHistory } from "./room-history";
+import { createRoomHistory, type RoomHistory } from "./room-history";
 import { createRoomSession } from "./room-session";
 
 /** A short first connect is not worth a banner; a slow one is. */
@@ -25,11 +25,12 @@ const MARK_READ_AFTER_MS = 400;
 
 /** A room, or, when it does not exist or is private to others, the same "not found" for both. */
 export function RoomView(props: { roomId: string; me: Author }) {
-	const { query: history } = createRoomHistory(props.roomId);
+	const room = createRoomHistory(props.roomId);
+	const history = room.query;
 	const missing = () => history.error instanceof ApiRequestError && history.error.status === 404;
 	return (
 		<Show when={!missing()} fallback={<RoomNotFound roomId={props.roomId} />}>
-			<RoomConversation roomId={props.roomId} me={props.me} />
+			<RoomConversation roomId={props.roomId} me={props.me} history={room} />
 		</Show>
 	);
 }
@@ -57,10 +58,10 @@ function RoomNotFound(props: { roomId: string }) {
 	);
 }
 
-function RoomConversation(props: { roomId: string; me: Author }) {
+function RoomConversation(props: { roomId: string; me: Author; history: RoomHistory }) {
 	const queryClient = useQueryClient();
 	const navigate = useNavigate();
-	const { query: history, data: historyData } = createRoomHistory(props.roomId);
+	const { query: history, data: historyData } = props.history;
 	// The sidebar polls the list; a second poller here would double the requests.
 	const { data: roomList } = createQueryData(() => ({ ...roomListQuery, refetchInterval: false }));
 	const summary = () => roomList()?.rooms.find((room) => room.id === props.roomId);

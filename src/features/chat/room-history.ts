@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQueryClient } from "@tanstack/solid-query";
-import { createSignal, onCleanup } from "solid-js";
+import { createCacheSignal } from "../../query-data";
 import type { HistoryData } from "./message-cache";
 import { roomHistoryKey, roomHistoryQuery } from "./message-queries";
 
@@ -19,15 +19,8 @@ export function createRoomHistory(roomId: string) {
 		...roomHistoryQuery(roomId, (history) => history.pages.length),
 		notifyOnChangeProps: ["status", "error", "hasPreviousPage", "isFetchingPreviousPage", "isPending", "isError"],
 	}));
-	const key = roomHistoryKey(roomId);
-	const read = () => queryClient.getQueryData<HistoryData>(key);
-	// Cache writes make new objects, so the list only recomputes when the history really changed
-	// (the cache also notifies for fetch status and observer events).
-	const [data, setData] = createSignal(read());
-	const hash = JSON.stringify(key);
-	const unsubscribe = queryClient.getQueryCache().subscribe((event) => {
-		if (event.query.queryHash === hash) setData(read);
-	});
-	onCleanup(unsubscribe);
+	const data = createCacheSignal<HistoryData>(queryClient, roomHistoryKey(roomId));
 	return { query, data };
 }
+
+export type RoomHistory = ReturnType<typeof createRoomHistory>;
