@@ -1,8 +1,12 @@
 import { betterAuth, type SecondaryStorage } from "better-auth";
 import { anonymous } from "better-auth/plugins";
+import { profileRules, takeOverUnverifiedAccount } from "./api/account-rules";
+import { settings } from "./api/config";
 import { guestName } from "./api/guest-names";
+import { mailer } from "./api/mail/mailer";
 import { socialProviders } from "./api/oauth/providers";
-import { closeSessionSockets } from "./api/session-sockets";
+import { LOOPBACK_HOSTS } from "./api/protocol/loopback";
+import { revokeSession } from "./api/session-sockets";
 
 // KV rejects TTLs below 60 seconds.
 const KV_MIN_TTL_SECONDS = 60;
@@ -34,19 +38,22 @@ function kvSecondaryStorage(kv: KVNamespace): SecondaryStorage {
 }
 
 /** Hosts Better Auth accepts when BETTER_AUTH_URL is empty (local development only). */
-export const LOCAL_HOSTS = ["localhost:*", "127.0.0.1:*", "[::1]:*"];
+export const LOCAL_HOSTS = [...LOOPBACK_HOSTS].map((host) => `${host}:*`);
 
 function buildAuth(env: Env) {
 	const publicUrl = env.BETTER_AUTH_URL.trim();
+	const sendMail = mailer(env);
+	const profiles = profileRules(env);
 	return betterAuth({
 		appName: "Parlor",
 		secret: env.BETTER_AUTH_SECRET,
 		baseURL: publicUrl || { allowedHosts: LOCAL_HOSTS, protocol: "http" },
 		socialProviders: socialProviders(env),
 		account: {
-			// Implicit linking by email only when the provider says the email is verified and the
-			// local account verified it too; otherwise a stranger could claim an account by email.
-			accountLinking: { enabled: true, trustedProviders: [], requireLocalEmailVerified: true },
+			// Implicit linking only on an address the provider verified. An existing account whose
+			// address nobody verified is taken over by the provider (takeOverUnverifiedAccount), so
+			// registering someone's address with a password can never lock its owner out.
+			accountLinking: { enabled: true, trustedProviders: [], requireLocalEmailVerified: false },
 		},
 		// OAuth errors (denied consent, bad state) land on the sign-in page as `?error=<code>`.
 		onAPIError: { errorURL: "/sign-in" },
@@ -59,23 +66,70 @@ function buildAuth(env: Env) {
 			cookieCache: { enabled: true, maxAge: 60 },
 		},
 		verification: { storeInDatabase: true },
-		rateLimit: { enabled: true, storage: "database" },
-		emailAndPassword: { enabled: true, minPasswordLength: 8 },
+		rateLimit: {
+			enabled: true,
+			storage: "database",
+			// Guests cost others (names, rooms, sockets): a bounded number per address (IPv6 per /64).
+			customRules: {
+				"/sign-in/anonymous": { window: 3600, max: Math.floor(settings(env).GUEST_SIGNINS_PER_IP_PER_HOUR) },
+			},
+		},
+		emailAndPassword: {
+			enabled: true,
+			minPasswordLength: 8,
+			// An address counts only once its owner clicked the link. This also makes sign-up answer
+			// the same whether or not the address is taken, so it cannot be used to find accounts.
+			requireEmailVerification: true,
+			disableSignUp: sendMail === null,
+			revokeSessionsOnPasswordReset: true,
+			...(sendMail
+				? {
+						sendResetPassword: async ({ user, url }) =>
+							sendMail({
+								to: user.email,
+								subject: "Reset your Parlor password",
+								text: `Someone asked to reset the password of your Parlor account.\n\nChoose a new one here (the link works for an hour):\n${url}\n\nIf it was not you, ignore this message.`,
+							}),
+					}
+				: {}),
+		},
+		...(sendMail
+			? {
+					emailVerification: {
+						sendOnSignUp: true,
+						sendOnSignIn: true,
+						autoSignInAfterVerification: true,
+						sendVerificationEmail: async ({ user, url }) =>
+							sendMail({
+								to: user.email,
+								subject: "Confirm your email for Parlor",
+								text: `Welcome to Parlor, ${user.name}.\n\nConfirm your address to finish signing up (the link works for an hour):\n${url}\n\nIf you did not sign up, ignore this message.`,
+							}),
+					},
+				}
+			: {}),
 		// A guest who signs in with a provider becomes that account; the guest user is deleted and
 		// the messages it sent stay in history under its guest name (see README, Authentication).
 		plugins: [anonymous({ generateName: () => guestName() })],
 		databaseHooks: {
+			user: {
+				create: { before: profiles.beforeCreate },
+				update: { before: profiles.beforeUpdate },
+			},
+			account: {
+				create: { after: takeOverUnverifiedAccount },
+			},
 			session: {
 				delete: {
-					// Sign-out, revocation or a deleted user: that session's sockets close at once.
+					// Sign-out, revocation or a deleted user: recorded, and that session's sockets close at once.
 					after: async (session) => {
-						await closeSessionSockets(env, session.id);
+						await revokeSession(env, session.id, new Date(session.expiresAt).getTime());
 					},
 				},
 			},
 		},
 		advanced: {
-			ipAddress: { ipAddressHeaders: ["cf-connecting-ip"] },
+			ipAddress: { ipAddressHeaders: ["cf-connecting-ip"], ipv6Subnet: 64 },
 			useSecureCookies: publicUrl.startsWith("https://"),
 		},
 	});

@@ -54,8 +54,15 @@ export default defineConfig({
 				PARLOR_STATE_DIR: STATE_DIR,
 				CLOUDFLARE_CF_FETCH_ENABLED: "false",
 				PARLOR_OAUTH_EMULATOR: EMULATOR_URL,
-				// Tests seed rooms with up to 1,000 messages from one user; the limit itself is tested in workerd.
-				PARLOR_VARS: JSON.stringify({ MESSAGE_RATE_LIMIT_BURST: "5000", MESSAGE_RATE_LIMIT_PER_SECOND: "1000" }),
+				// A test build: OAuth emulator routing and the local mailbox included.
+				PARLOR_DEV_TOOLS: "1",
+				// Tests seed rooms with up to 1,000 messages from one user; the limits are tested in workerd.
+				PARLOR_VARS: JSON.stringify({
+					MESSAGE_RATE_LIMIT_BURST: "5000",
+					MESSAGE_RATE_LIMIT_PER_SECOND: "1000",
+					SOCKET_FRAME_BURST: "5000",
+					SOCKET_FRAMES_PER_SECOND: "1000",
+				}),
 			},
 			reuseExistingServer: !process.env.CI,
 			timeout: 120_000,

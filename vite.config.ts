@@ -3,6 +3,7 @@ import tailwindcss from "@tailwindcss/vite";
 import { tanstackRouter } from "@tanstack/router-plugin/vite";
 import { defineConfig, type Plugin } from "vite";
 import solid from "vite-plugin-solid";
+import { assetHeadersFile } from "./api/security-headers.ts";
 import { emulatorVars } from "./scripts/oauth-emulator/clients.ts";
 
 // Tests and benchmarks run the real server on their own port against their own local state
@@ -15,43 +16,28 @@ const oauthEmulator = process.env.PARLOR_OAUTH_EMULATOR;
 const varOverrides: Record<string, string> = JSON.parse(process.env.PARLOR_VARS ?? "{}");
 
 /**
- * The production page's Content Security Policy, as a meta tag in the built index.html (static
- * assets are served without the Worker, and a meta tag travels with them to any host). Only the
- * page's own scripts, styles and connections; images also from the OAuth providers' avatar hosts.
- * Not in `vite dev`, whose hot reload injects inline styles.
+ * The security headers of every static asset, as the `_headers` file Cloudflare's asset server
+ * reads (api/security-headers.ts holds the values, which the Worker's own responses share).
+ * Only in a build: `vite dev`'s hot reload injects inline styles the page policy forbids.
  */
-export function contentSecurityPolicyValue(extraImageOrigin?: string): string {
-	const avatars = "https://avatars.githubusercontent.com https://lh3.googleusercontent.com https://pbs.twimg.com";
-	return [
-		"default-src 'self'",
-		"script-src 'self'",
-		"style-src 'self'",
-		// A test build also shows the local OAuth emulator's avatars.
-		`img-src 'self' data: ${avatars}${extraImageOrigin ? ` ${extraImageOrigin}` : ""}`,
-		"connect-src 'self'",
-		"object-src 'none'",
-		"base-uri 'none'",
-		"form-action 'self'",
-	].join("; ");
-}
-
-function contentSecurityPolicy(extraImageOrigin?: string): Plugin {
+function assetSecurityHeaders(extraImageOrigin?: string): Plugin {
 	return {
-		name: "parlor-content-security-policy",
+		name: "parlor-asset-security-headers",
 		apply: "build",
-		transformIndexHtml: () => [
-			{
-				tag: "meta",
-				attrs: { "http-equiv": "Content-Security-Policy", content: contentSecurityPolicyValue(extraImageOrigin) },
-				injectTo: "head-prepend",
-			},
-		],
+		generateBundle() {
+			if (this.environment.name !== "client") return;
+			this.emitFile({ type: "asset", fileName: "_headers", source: assetHeadersFile(extraImageOrigin) });
+		},
 	};
 }
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
+	// The development tools (OAuth emulator routing, local mailbox) are in `vite dev` and in test
+	// builds (PARLOR_DEV_TOOLS=1), never in a plain `vite build`: there the constant is false and
+	// the bundler drops every branch it guards (api/dev-tools/flag.ts).
+	define: { __PARLOR_DEV_TOOLS__: JSON.stringify(command === "serve" || process.env.PARLOR_DEV_TOOLS === "1") },
 	plugins: [
-		contentSecurityPolicy(oauthEmulator),
+		assetSecurityHeaders(oauthEmulator),
 		tailwindcss(),
 		tanstackRouter({ target: "solid", autoCodeSplitting: true }),
 		solid(),
@@ -63,4 +49,4 @@ export default defineConfig({
 	],
 	server: { host: "localhost" },
 	preview: { host: "localhost" },
-});
+}));

@@ -5,6 +5,8 @@ import { EMULATOR_PORTS, emulatorVars } from "./scripts/oauth-emulator/clients.t
 const migrations = await readD1Migrations("./migrations");
 
 export default defineConfig({
+	// The tests exercise the development tools (OAuth emulator routing, local mailbox) too.
+	define: { __PARLOR_DEV_TOOLS__: "true" },
 	plugins: [
 		cloudflareTest({
 			wrangler: { configPath: "./wrangler.jsonc" },
@@ -13,13 +15,14 @@ export default defineConfig({
 				bindings: {
 					BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123",
 					BETTER_AUTH_URL: "",
-					MESSAGE_RETENTION_COUNT: "10000",
-					MESSAGE_RETENTION_DAYS: "30",
-					// A generous burst and almost no refill make the limit exact within a test.
+					// Every other setting has its default (api/config.ts) unless a test depends on another:
+					// a generous burst and almost no refill make the send limit exact within a test,
 					MESSAGE_RATE_LIMIT_BURST: "60",
 					MESSAGE_RATE_LIMIT_PER_SECOND: "0.01",
-					ROOM_SOCKETS_PER_USER: "10",
-					// Short enough to wait out in a test, long enough to cover a reconnect in one.
+					// a frame budget a test can exhaust on purpose but not by accident,
+					SOCKET_FRAME_BURST: "100",
+					SOCKET_FRAMES_PER_SECOND: "50",
+					// and a presence grace short enough to wait out, long enough to cover a reconnect.
 					PRESENCE_GRACE_MS: "400",
 					TEST_MIGRATIONS: migrations,
 					// GitHub, Google and X, routed to the emulator that globalSetup starts.

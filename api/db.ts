@@ -24,6 +24,21 @@ export interface Database {
 		createdAt: string;
 		updatedAt: string;
 	};
+	/** Better Auth's sessions; the app only reads them (D1 is the copy every location agrees on). */
+	session: {
+		id: string;
+		userId: string;
+		createdAt: string;
+		/** ISO 8601, as Better Auth writes dates to D1. */
+		expiresAt: string;
+		updatedAt: string;
+	};
+	/** migrations/0004: sessions that ended, refused until they would have expired. */
+	revoked_session: {
+		sessionId: string;
+		expiresAt: number;
+		revokedAt: number;
+	};
 	/** migrations/0002: rooms each session has a socket in, so ending the session can close them. */
 	session_room: {
 		sessionId: string;
@@ -38,6 +53,8 @@ export interface Database {
 		createdBy: string | null;
 		createdAt: number;
 		latestSeq: Generated<number>;
+		/** migrations/0004: when the room last stored a message (ms); 0 before the first. */
+		lastMessageAt: Generated<number>;
 	};
 	room_member: {
 		roomId: string;
@@ -51,6 +68,8 @@ export interface Database {
 		createdBy: string | null;
 		createdAt: number;
 		revokedAt: number | null;
+		/** migrations/0004 */
+		expiresAt: number;
 	};
 	rateLimit: {
 		id: Generated<string>;

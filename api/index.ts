@@ -1,40 +1,28 @@
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { DEV_TOOLS } from "./dev-tools/flag";
 import type { AppEnv } from "./env";
 import { jsonError } from "./http-errors";
+import { dailyCleanup } from "./maintenance";
 import { requireTrustedOriginForWrites } from "./middleware/origin";
-import { roomIdParam } from "./middleware/room-id";
-import { loadFreshSession, loadSession } from "./middleware/session";
 import { authRoutes } from "./routes/auth";
 import { authMethodsRoutes } from "./routes/auth-methods";
+import { devMailboxRoutes } from "./routes/dev-mailbox";
 import { healthRoutes } from "./routes/health";
 import { inviteRoutes, roomInviteRoutes } from "./routes/invites";
 import { meRoutes } from "./routes/me";
 import { roomMessagesRoutes } from "./routes/room-messages";
 import { roomSocketRoutes } from "./routes/room-socket";
 import { roomListRoutes, roomRoutes } from "./routes/rooms";
+import { API_POLICY, withSecurityHeaders } from "./security-headers";
 
 export { ChatRoomDurableObject } from "./chat-room/ChatRoomDurableObject";
 
-const app = new Hono<AppEnv>().basePath("/api");
-
-app.use("/me", loadSession);
-app.use("/rooms", loadSession);
-app.use("/invites/*", loadSession);
-app.use("/rooms/:room", roomIdParam, loadSession);
-app.use("/rooms/:room/*", roomIdParam);
-app.use("/rooms/:room/messages", loadSession);
-app.use("/rooms/:room/socket", loadFreshSession);
-app.use("/rooms/:room/join", loadSession);
-app.use("/rooms/:room/leave", loadSession);
-app.use("/rooms/:room/read", loadSession);
-app.use("/rooms/:room/invites/*", loadSession);
-// Every write below is cookie-authenticated, so each must come from the app's own pages.
-app.use("/rooms/*", requireTrustedOriginForWrites);
-app.use("/invites/*", requireTrustedOriginForWrites);
-app.use("/chat/messages", roomIdParam, loadSession);
-app.use("/chat", roomIdParam, loadFreshSession);
-
-app
+/** The API. Each router brings its own checks (session, room id, room access, body schema). */
+const api = new Hono<AppEnv>()
+	// Every write below is cookie-authenticated, so each must come from the app's own pages.
+	.use("/rooms/*", requireTrustedOriginForWrites)
+	.use("/invites/*", requireTrustedOriginForWrites)
 	.route("/auth", authRoutes)
 	.route("/auth-methods", authMethodsRoutes)
 	.route("/health", healthRoutes)
@@ -48,11 +36,34 @@ app
 	// The first release's endpoints, kept as aliases for the default room.
 	.route("/chat/messages", roomMessagesRoutes)
 	.route("/chat", roomSocketRoutes);
+// Development and tests only: a production build drops this (and the mailbox code) entirely.
+if (DEV_TOOLS) api.route("/dev", devMailboxRoutes);
 
-app.notFound((c) => jsonError(c, 404, "not_found", `No API route for ${c.req.method} ${c.req.path}`));
+const app = new Hono<AppEnv>()
+	.use(async (c, next) => {
+		await next();
+		const isApi = c.req.path.startsWith("/api/");
+		c.res = withSecurityHeaders(c.res, c.req.url, isApi ? API_POLICY : null);
+	})
+	.route("/api", api)
+	// An unknown API path is a JSON 404, never the single-page app's HTML.
+	.all("/api/*", (c) => jsonError(c, 404, "not_found", `No API route for ${c.req.method} ${c.req.path}`))
+	// Navigations (run_worker_first in wrangler.jsonc) get the page from the static assets, whose
+	// `_headers` carry the page's policy; the middleware above adds HSTS over https.
+	.get("*", (c) => c.env.ASSETS.fetch(c.req.raw));
+
 app.onError((err, c) => {
+	// Malformed JSON and the like, raised by Hono's own parsers: the client's fault, said plainly.
+	if (err instanceof HTTPException && err.status < 500) return jsonError(c, err.status, "bad_request", err.message);
 	console.error("unhandled error", err);
 	return jsonError(c, 500, "internal", "Something went wrong on our side.");
 });
 
-export default app;
+export type AppType = typeof api;
+
+export default {
+	fetch: app.fetch,
+	async scheduled(_controller, env, ctx) {
+		ctx.waitUntil(dailyCleanup(env).then((report) => console.log("daily cleanup", JSON.stringify(report))));
+	},
+} satisfies ExportedHandler<Env>;

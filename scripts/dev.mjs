@@ -27,7 +27,8 @@ async function emulatorAlreadyUp() {
 }
 
 /** @type {NodeJS.ProcessEnv} */
-const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+// A local build carries the development tools (OAuth emulator routing, the local mailbox).
+const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", PARLOR_DEV_TOOLS: "1" };
 if (emulatorWanted) {
 	if (!(await emulatorAlreadyUp())) {
 		children.push(

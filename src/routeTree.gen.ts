@@ -10,6 +10,7 @@
 
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as AuthedRouteImport } from './routes/_authed'
+import { Route as ResetPasswordRouteImport } from './routes/reset-password'
 import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as AuthedIndexRouteImport } from './routes/_authed/index'
 import { Route as AuthedInviteTokenRouteImport } from './routes/_authed/invite.$token'
@@ -17,6 +18,11 @@ import { Route as AuthedRoomsRoomIdRouteImport } from './routes/_authed/rooms.$r
 
 const AuthedRoute = AuthedRouteImport.update({
   id: '/_authed',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ResetPasswordRoute = ResetPasswordRouteImport.update({
+  id: '/reset-password',
+  path: '/reset-password',
   getParentRoute: () => rootRouteImport,
 } as any)
 const SignInRoute = SignInRouteImport.update({
@@ -42,11 +48,13 @@ const AuthedRoomsRoomIdRoute = AuthedRoomsRoomIdRouteImport.update({
 
 export interface FileRoutesByFullPath {
   '/': typeof AuthedIndexRoute
+  '/reset-password': typeof ResetPasswordRoute
   '/sign-in': typeof SignInRoute
   '/invite/$token': typeof AuthedInviteTokenRoute
   '/rooms/$roomId': typeof AuthedRoomsRoomIdRoute
 }
 export interface FileRoutesByTo {
+  '/reset-password': typeof ResetPasswordRoute
   '/sign-in': typeof SignInRoute
   '/': typeof AuthedIndexRoute
   '/invite/$token': typeof AuthedInviteTokenRoute
@@ -55,6 +63,7 @@ export interface FileRoutesByTo {
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/_authed': typeof AuthedRouteWithChildren
+  '/reset-password': typeof ResetPasswordRoute
   '/sign-in': typeof SignInRoute
   '/_authed/': typeof AuthedIndexRoute
   '/_authed/invite/$token': typeof AuthedInviteTokenRoute
@@ -62,12 +71,14 @@ export interface FileRoutesById {
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
-  fullPaths: '/' | '/sign-in' | '/invite/$token' | '/rooms/$roomId'
+  fullPaths:
+    '/' | '/reset-password' | '/sign-in' | '/invite/$token' | '/rooms/$roomId'
   fileRoutesByTo: FileRoutesByTo
-  to: '/sign-in' | '/' | '/invite/$token' | '/rooms/$roomId'
+  to: '/reset-password' | '/sign-in' | '/' | '/invite/$token' | '/rooms/$roomId'
   id:
     | '__root__'
     | '/_authed'
+    | '/reset-password'
     | '/sign-in'
     | '/_authed/'
     | '/_authed/invite/$token'
@@ -76,6 +87,7 @@ export interface FileRouteTypes {
 }
 export interface RootRouteChildren {
   AuthedRoute: typeof AuthedRouteWithChildren
+  ResetPasswordRoute: typeof ResetPasswordRoute
   SignInRoute: typeof SignInRoute
 }
 
@@ -86,6 +98,13 @@ declare module '@tanstack/solid-router' {
       path: ''
       fullPath: '/'
       preLoaderRoute: typeof AuthedRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/reset-password': {
+      id: '/reset-password'
+      path: '/reset-password'
+      fullPath: '/reset-password'
+      preLoaderRoute: typeof ResetPasswordRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/sign-in': {
@@ -136,6 +155,7 @@ const AuthedRouteWithChildren =
 
 const rootRouteChildren: RootRouteChildren = {
   AuthedRoute: AuthedRouteWithChildren,
+  ResetPasswordRoute: ResetPasswordRoute,
   SignInRoute: SignInRoute,
 }
 export const routeTree = rootRouteImport

@@ -2,9 +2,12 @@ import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { TestClient } from "../../tests/workers/auth-client";
 import { freshRoom, newClientId, openSocket, roomPath, sendFrame } from "../../tests/workers/room-socket";
+import { MAX_IMAGE_URL } from "../avatar-hosts";
+import { MAX_NAME_LENGTH } from "../protocol/display-text";
 import { PROTOCOL_VERSION } from "../protocol/room-protocol";
 import type { ChatRoomDurableObject } from "./ChatRoomDurableObject";
 import { MessageStore } from "./message-store";
+import { roomUpgradeRequest } from "./room-handshake";
 
 async function guestIn(room: string) {
 	const client = new TestClient();
@@ -32,7 +35,7 @@ describe("ChatRoomDurableObject", () => {
 			type: "welcome",
 			protocol: PROTOCOL_VERSION,
 			roomId: room,
-			you: { id: user.id, name: user.name, image: null },
+			you: { id: user.id, name: user.name, image: null, guest: true },
 			oldestSeq: 1,
 			latestSeq: 0,
 		});
@@ -200,7 +203,7 @@ describe("ChatRoomDurableObject", () => {
 			await runInDurableObject(stubFor(room), (_instance, state) => {
 				const store = new MessageStore(state.storage.sql);
 				for (let i = 0; i < 150; i++)
-					store.append({ id: "u1", name: "Seeder", image: null }, `m${i}`, `seed-${i}-xxxx`, Date.now());
+					store.append({ id: "u1", name: "Seeder", image: null, guest: false }, `m${i}`, `seed-${i}-xxxx`, Date.now());
 			});
 			// The seeding wrote behind the live instance's back; a fresh instance reads the new counter.
 			await evictDurableObject(stubFor(room));
@@ -254,22 +257,29 @@ describe("ChatRoomDurableObject", () => {
 		expect(attachments.every((x) => x.ready === true)).toBe(true);
 	});
 
-	it("keeps each socket attachment under 2 KiB even for long profile fields", async () => {
+	it("keeps each socket attachment under 2 KiB even with every profile field at its longest", async () => {
 		const room = await freshRoom();
-		const client = new TestClient();
-		await client.postJson("/api/auth/sign-up/email", {
-			email: `long-${crypto.randomUUID()}@example.com`,
-			password: "long-name-password",
-			name: "N".repeat(1000),
+		// The longest of everything the Worker lets through (names and avatar URLs are capped where written).
+		const upgrade = roomUpgradeRequest({
+			roomId: room,
+			user: {
+				id: "u".repeat(64),
+				name: "N".repeat(MAX_NAME_LENGTH),
+				image: `https://avatars.githubusercontent.com/${"x".repeat(MAX_IMAGE_URL - 38)}`,
+				guest: true,
+			},
+			sessionId: "s".repeat(64),
+			sessionExpiresAt: Date.now() + 60_000,
 		});
-		const socket = await openSocket(client, roomPath(room));
-		const welcome = await socket.hello();
-		expect(welcome.you.name).toHaveLength(64);
+		const res = await stubFor(room).fetch(upgrade);
+		expect(res.status).toBe(101);
+		res.webSocket?.accept();
 		const sizes = await runInDurableObject(stubFor(room), (_instance, state) =>
 			state.getWebSockets().map((ws) => JSON.stringify(ws.deserializeAttachment()).length),
 		);
 		expect(sizes).toHaveLength(1);
 		expect(sizes[0]).toBeLessThan(2048);
+		res.webSocket?.close();
 	});
 
 	it("uses indexes for history pages and idempotency lookups", async () => {

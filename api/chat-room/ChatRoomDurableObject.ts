@@ -1,13 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
+import { DAY_MS } from "../config";
 import { getDb } from "../db";
 import type { HistoryPage, RoomStats } from "../protocol/http-api";
 import {
-	type AckFrame,
-	BATCH_WINDOW_MS,
-	type ChatMessage,
-	CLOSE_DISPLACED,
+	CLOSE_FLOODING,
 	CLOSE_LEFT_ROOM,
-	type ErrorFrame,
+	CLOSE_SESSION_ENDED,
 	frameExceedsLimit,
 	MAX_FRAME_BYTES,
 	MAX_REPLAY,
@@ -16,64 +14,81 @@ import {
 	PONG_FRAME,
 	PROTOCOL_VERSION,
 	parseClientMessage,
-	type ServerMessage,
 	TYPING_THROTTLE_MS,
 } from "../protocol/room-protocol";
 import { recordLatestSeq } from "../rooms/room-directory";
+import { fanOut } from "../session-sockets";
+import { admit } from "./admission";
+import { AlarmSchedule } from "./alarm-schedule";
+import { FrameBudget } from "./frame-budget";
+import { broadcastFrame, sendFrame } from "./frames";
+import { LatestSeqMirror } from "./latest-seq-mirror";
 import { MessageStore } from "./message-store";
 import { PresenceTracker } from "./presence";
 import { RateLimiter } from "./rate-limit";
-import { planResume } from "./resume";
+import { planResume, replayFits } from "./resume";
 import { nextPruneAt, PRUNE_CONTINUE_MS, PRUNE_DELAY_MS, pruneBatch } from "./retention";
+import { RevokedSessions } from "./revoked-sessions";
 import { type RoomConfig, readRoomConfig } from "./room-config";
 import { readRoomConnection } from "./room-handshake";
-import { closeExpiredSockets, closeQuietly, SESSION_EXPIRED_CODE } from "./session-expiry";
+import { migrateRoomSchema } from "./room-schema";
+import { SendBatcher } from "./send-batcher";
+import { closeExpiredSockets, closeQuietly } from "./session-expiry";
 import { AttachmentCache, type SocketAttachment, sessionTag, userTag } from "./socket-attachment";
 
-type QueuedSend = { ws: WebSocket; attachment: SocketAttachment; clientId: string; text: string };
-
-/** The room copies its latest seq to D1 (for unread counts) at most this often. */
-const LATEST_SEQ_SYNC_MS = 500;
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-function send(ws: WebSocket, frame: ServerMessage): void {
-	try {
-		ws.send(JSON.stringify(frame));
-	} catch {
-		// The peer is already gone; its close handler cleans up.
-	}
-}
-
 /**
- * One chat room: hibernatable WebSockets in, ordered durable messages out. Sends are queued and
- * stored in batches; storing a batch and sending its acks and broadcast happen in one synchronous
- * turn, so the output gate releases them only once the SQLite write is durable.
+ * One chat room: hibernatable WebSockets in, ordered durable messages out. The class is the
+ * lifecycle; each job it runs lives in a module of its own:
+ *
+ * | event   | what happens                                                                         |
+ * | ------- | ------------------------------------------------------------------------------------ |
+ * | start   | schema migrations (room-schema), config, stores                                      |
+ * | connect | admission: revoked sessions refused, socket cap (admission)                          |
+ * | frame   | session expiry, frame budget (frame-budget), size, parse; then hello, send, typing   |
+ * | hello   | welcome, replay or reset (resume), presence (presence), latest seq copy (mirror)     |
+ * | send    | batched store, ack and broadcast (send-batcher), rate limit (rate-limit)             |
+ * | close   | presence grace (presence)                                                            |
+ * | alarm   | pruning (retention), expired sessions (session-expiry), revoked sessions forgotten   |
  */
 export class ChatRoomDurableObject extends DurableObject<Env> {
 	private readonly config: RoomConfig;
 	private readonly store: MessageStore;
-	private readonly limiter: RateLimiter;
 	private readonly attachments = new AttachmentCache();
-	private queue: QueuedSend[] = [];
-	private lastFlushAt = 0;
+	private readonly budget: FrameBudget;
+	private readonly revoked: RevokedSessions;
+	private readonly sends: SendBatcher;
 	private readonly presence: PresenceTracker;
+	private readonly mirror: LatestSeqMirror;
+	private readonly alarms: AlarmSchedule;
 	/** When each user's last typing notice went out; a chatty client cannot flood the room. */
 	private readonly typingAt = new Map<string, number>();
-	private latestSeqSync: { roomId: string; timer: ReturnType<typeof setTimeout> } | null = null;
-	/** Whether this instance has copied its latest seq to D1 yet (a copy may have been lost). */
-	private latestSeqCopied = false;
-	/** When the prune alarm fires; undefined until read back after a wake-up. */
-	private alarmAt: number | null | undefined;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
+		migrateRoomSchema(ctx.storage);
 		this.config = readRoomConfig(env);
 		this.store = new MessageStore(ctx.storage.sql);
-		this.limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitBurst, this.config.rateLimitPerSecond);
+		this.revoked = new RevokedSessions(ctx.storage.sql);
+		this.budget = new FrameBudget(this.config.frameBurst, this.config.framesPerSecond);
+		this.alarms = new AlarmSchedule(ctx.storage);
+		this.mirror = new LatestSeqMirror(
+			() => this.store.latestSeq,
+			(roomId, seq) => recordLatestSeq(getDb(env.DB), roomId, seq, Date.now()),
+		);
+		const limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitBurst, this.config.rateLimitPerSecond);
+		this.sends = new SendBatcher(
+			this.store,
+			limiter,
+			() => this.readyPeers(),
+			(now, roomId) => {
+				this.ctx.waitUntil(this.armPruneAlarm(now));
+				this.mirror.changed(roomId);
+			},
+		);
 		this.presence = new PresenceTracker(
 			this.config.presenceGraceMs,
 			() => this.readyPeers().flatMap((ws) => this.attachments.get(ws)?.user ?? []),
-			(users) => this.broadcast({ type: "presence", users }, this.readyPeers()),
+			(users) => broadcastFrame({ type: "presence", users }, this.readyPeers()),
 		);
 		// The runtime answers pings itself; without this each keep-alive would wake the room.
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
@@ -83,38 +98,29 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		const connection = readRoomConnection(request);
 		if (!connection) return new Response("Rooms are reached through the Worker.", { status: 400 });
 		if (request.headers.get("Upgrade") !== "websocket") return new Response("Expected a WebSocket", { status: 426 });
-
-		const { 0: client, 1: server } = new WebSocketPair();
-		const mine = this.ctx.getWebSockets(userTag(connection.user.id));
-		// Tags let the room find a user's or a session's sockets without waking every attachment.
-		this.ctx.acceptWebSocket(server, [userTag(connection.user.id), sessionTag(connection.sessionId)]);
-		this.attachments.set(server, {
-			roomId: connection.roomId,
-			user: connection.user,
-			connectionId: crypto.randomUUID(),
-			sessionId: connection.sessionId,
-			sessionExpiresAt: connection.sessionExpiresAt,
-			ready: false,
-			openedAt: Date.now(),
-		});
-		// Each socket costs memory and a frame per broadcast, so one user holds a bounded number.
-		// The newest wins: the oldest is usually a forgotten tab or a link that died silently.
-		const over = mine.length + 1 - this.config.socketsPerUser;
-		if (over > 0) {
-			const openedAt = (ws: WebSocket) => this.attachments.get(ws)?.openedAt ?? 0;
-			const oldest = mine.sort((a, b) => openedAt(a) - openedAt(b)).slice(0, over);
-			for (const ws of oldest) closeQuietly(ws, CLOSE_DISPLACED, "Opened in too many places.");
-		}
+		const response = admit(
+			this.ctx,
+			this.attachments,
+			this.revoked,
+			connection,
+			this.config.socketsPerUser,
+			Date.now(),
+		);
 		// The alarm also enforces session expiry on sockets that never send another frame.
-		await this.scheduleAlarm(connection.sessionExpiresAt);
-		return new Response(null, { status: 101, webSocket: client });
+		if (response.status === 101) await this.alarms.request(connection.sessionExpiresAt);
+		return response;
 	}
 
-	/** RPC from the Worker when a session ends (sign-out, revocation): its sockets close at once. */
-	async closeSession(sessionId: string): Promise<number> {
+	/**
+	 * RPC from the Worker (or a room relaying for it) when a session ends: its sockets here close
+	 * at once, the room refuses it from now on, and the rooms in `relay` are told in turn.
+	 */
+	async revokeSession(sessionId: string, expiresAt: number, relay: string[] = []): Promise<number> {
+		this.revoked.add(sessionId, expiresAt);
+		await this.alarms.request(expiresAt);
 		const sockets = this.ctx.getWebSockets(sessionTag(sessionId));
-		for (const ws of sockets) closeQuietly(ws, SESSION_EXPIRED_CODE, "Signed out.");
-		return sockets.length;
+		for (const ws of sockets) closeQuietly(ws, CLOSE_SESSION_ENDED, "Signed out.");
+		return sockets.length + (await fanOut(this.env, relay, sessionId, expiresAt));
 	}
 
 	/** RPC from the Worker when a user leaves a private room: they lose it on every device at once. */
@@ -148,26 +154,34 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
 		const attachment = this.attachments.get(ws);
 		if (!attachment) return ws.close(1011, "Connection state lost; reconnect.");
-		if (Date.now() >= attachment.sessionExpiresAt) {
-			return closeQuietly(ws, SESSION_EXPIRED_CODE, "Session expired; sign in again.");
+		const now = Date.now();
+		if (now >= attachment.sessionExpiresAt) {
+			return closeQuietly(ws, CLOSE_SESSION_ENDED, "Session expired; sign in again.");
+		}
+		// Every frame costs, whatever it is: a flood of typing, hellos or garbage is refused here.
+		const verdict = this.budget.charge(ws, now);
+		if (!verdict.ok) {
+			if (verdict.close) return closeQuietly(ws, CLOSE_FLOODING, "Too many frames.");
+			const message = "You are sending too many frames; slow down.";
+			return sendFrame(ws, { type: "error", code: "rate_limited", message, retryAfterMs: verdict.retryAfterMs });
 		}
 
 		if (typeof raw !== "string") {
 			if (raw.byteLength > MAX_FRAME_BYTES) return ws.close(1009, "Frame too large.");
-			return send(ws, { type: "error", code: "bad_frame", message: "Binary frames are not supported." });
+			return sendFrame(ws, { type: "error", code: "bad_frame", message: "Binary frames are not supported." });
 		}
 		if (frameExceedsLimit(raw)) return ws.close(1009, "Frame too large.");
 
 		const parsed = parseClientMessage(raw);
-		if (!parsed.ok) return send(ws, parsed.error);
+		if (!parsed.ok) return sendFrame(ws, parsed.error);
 		const frame = parsed.value;
 		switch (frame.type) {
 			case "hello":
 				return this.hello(ws, attachment, frame.since);
 			case "send":
-				return this.enqueue({ ws, attachment, clientId: frame.clientId, text: frame.text });
+				return this.sends.enqueue({ ws, attachment, clientId: frame.clientId, text: frame.text }, now);
 			case "typing":
-				return this.typing(attachment);
+				return this.typing(attachment, now);
 		}
 	}
 
@@ -183,23 +197,26 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		this.departed(ws);
 	}
 
-	/** One alarm serves two jobs: pruning old messages and closing sockets whose session ended. */
+	/** One alarm serves every timed job: pruning, closing expired sessions, forgetting revoked ones. */
 	async alarm(): Promise<void> {
 		const now = Date.now();
 		const { more } = pruneBatch(this.ctx.storage.sql, this.store, this.config, now);
 		const prune = more ? now + PRUNE_CONTINUE_MS : nextPruneAt(this.ctx.storage.sql, this.config);
 		const expiry = closeExpiredSockets(this.ctx.getWebSockets(), this.attachments, now);
-		const due = [prune === null ? null : Math.max(prune, now + PRUNE_CONTINUE_MS), expiry].filter(
-			(t): t is number => t !== null,
-		);
-		this.alarmAt = due.length ? Math.min(...due) : null;
-		if (this.alarmAt !== null) await this.ctx.storage.setAlarm(this.alarmAt);
+		const revoked = this.revoked.prune(now);
+		await this.alarms.fired([prune === null ? null : Math.max(prune, now + PRUNE_CONTINUE_MS), expiry, revoked]);
 	}
 
 	private hello(ws: WebSocket, attachment: SocketAttachment, since: number | undefined): void {
+		// One resume per socket: a replay is the costliest thing a client can ask for.
+		if (attachment.ready) {
+			const message = "This socket already said hello; reconnect to resume again.";
+			sendFrame(ws, { type: "error", code: "bad_frame", message });
+			return;
+		}
 		const oldestSeq = this.store.oldestSeq();
 		const latestSeq = this.store.latestSeq;
-		send(ws, {
+		sendFrame(ws, {
 			type: "welcome",
 			protocol: PROTOCOL_VERSION,
 			roomId: attachment.roomId,
@@ -209,18 +226,15 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			latestSeq,
 		});
 		const plan = planResume(since, oldestSeq, latestSeq);
-		if (plan.kind === "reset") send(ws, { type: "reset", reason: plan.reason, oldestSeq, latestSeq });
-		if (plan.kind === "replay") {
-			const missed = this.store.after(plan.after, MAX_REPLAY);
-			if (missed.length > 0) send(ws, messagesFrame(missed));
-		}
+		const missed = plan.kind === "replay" ? this.store.after(plan.after, MAX_REPLAY) : [];
+		if (plan.kind === "reset") sendFrame(ws, { type: "reset", reason: plan.reason, oldestSeq, latestSeq });
+		else if (!replayFits(missed)) sendFrame(ws, { type: "reset", reason: "gap_too_large", oldestSeq, latestSeq });
+		else if (missed.length > 0) sendFrame(ws, messagesFrame(missed));
 		// From here on this socket gets live messages; nothing can interleave with the replay above.
-		if (!attachment.ready) this.attachments.set(ws, { ...attachment, ready: true });
-		// Rooms older than the rooms table, or whose last copy was lost to an eviction, start at 0
-		// in D1; one copy per wake keeps unread counts honest.
-		if (!this.latestSeqCopied && this.store.latestSeq > 0) this.syncLatestSeq(attachment.roomId);
+		this.attachments.set(ws, { ...attachment, ready: true });
+		this.mirror.ensureCopied(attachment.roomId);
 		// Everyone gets the new list if this user just arrived; this socket gets it either way.
-		if (!this.presence.arrived(attachment.user)) send(ws, { type: "presence", users: this.presence.list() });
+		if (!this.presence.arrived(attachment.user)) sendFrame(ws, { type: "presence", users: this.presence.list() });
 	}
 
 	private departed(ws: WebSocket): void {
@@ -233,103 +247,13 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	}
 
 	/** Relays "typing" to the room's other users; ephemeral, so it is neither stored nor replayed. */
-	private typing(attachment: SocketAttachment): void {
+	private typing(attachment: SocketAttachment, now: number): void {
 		if (!attachment.ready) return;
-		const now = Date.now();
 		const user = attachment.user;
 		if (now - (this.typingAt.get(user.id) ?? 0) < TYPING_THROTTLE_MS / 2) return;
 		this.typingAt.set(user.id, now);
 		const others = this.readyPeers().filter((peer) => this.attachments.get(peer)?.user.id !== user.id);
-		this.broadcast({ type: "typing", user }, others);
-	}
-
-	/**
-	 * Sends that arrive close together are stored in one turn: every write of a turn is committed
-	 * together, so a burst costs one durable commit instead of one per message. Acks and
-	 * broadcasts still leave only after that commit (the output gate holds them), so an ack still
-	 * means stored. Order is kept: the queue is flushed in arrival order, and a `hello` replays
-	 * only what is stored while later sends reach its socket as live messages.
-	 */
-	private enqueue(send: QueuedSend): void {
-		this.queue.push(send);
-		if (this.queue.length > 1) return;
-		// Busy (a batch went out moments ago): wait out the window so this batch can fill up.
-		const wait = Math.max(0, this.lastFlushAt + BATCH_WINDOW_MS - Date.now());
-		setTimeout(() => this.flush(), wait);
-	}
-
-	private flush(): void {
-		const batch = this.queue;
-		this.queue = [];
-		const now = Date.now();
-		this.lastFlushAt = now;
-		const stored: ChatMessage[] = [];
-		const acks: Array<[WebSocket, AckFrame]> = [];
-		for (const { ws, attachment, clientId, text } of batch) {
-			try {
-				const result = this.accept(ws, attachment, clientId, text, now);
-				if (!result) continue;
-				acks.push([ws, result.ack]);
-				if (result.message) stored.push(result.message);
-			} catch (error) {
-				// No ack goes out, so the client keeps the message and resends it under the same clientId.
-				console.error("send not stored", error);
-			}
-		}
-		this.limiter.persist();
-		// One frame per socket for the whole batch: at fanout, the cost is per frame, not per byte.
-		if (stored.length > 0) this.broadcast(messagesFrame(stored), this.readyPeers());
-		// Acks after the batch's messages: a sender then never holds seq N+1 before seq N, which
-		// its client would take for a gap and fetch over HTTP.
-		for (const [ws, ack] of acks) send(ws, ack);
-		if (batch.length > 0) this.ctx.waitUntil(this.armPruneAlarm(now));
-		const roomId = batch[0]?.attachment.roomId;
-		if (stored.length > 0 && roomId) this.syncLatestSeq(roomId);
-	}
-
-	/** Copies the latest seq to D1 a moment after a batch; a burst of batches costs one write. */
-	private syncLatestSeq(roomId: string): void {
-		if (this.latestSeqSync) return;
-		const timer = setTimeout(() => {
-			this.latestSeqSync = null;
-			this.latestSeqCopied = true;
-			recordLatestSeq(getDb(this.env.DB), roomId, this.store.latestSeq).catch((error: unknown) =>
-				console.error("latest seq not copied to D1", error),
-			);
-		}, LATEST_SEQ_SYNC_MS);
-		this.latestSeqSync = { roomId, timer };
-	}
-
-	private accept(
-		ws: WebSocket,
-		attachment: SocketAttachment,
-		clientId: string,
-		text: string,
-		now: number,
-	): { ack: AckFrame; message: ChatMessage | null } | null {
-		const author = attachment.user;
-		const existing = this.store.findByClientId(author.id, clientId);
-		if (existing) {
-			// A resend (retry, reconnect, or after eviction): same ack, nothing new stored or broadcast.
-			return {
-				ack: { type: "ack", clientId, seq: existing.seq, id: existing.id, createdAt: existing.createdAt },
-				message: null,
-			};
-		}
-		const waitMs = this.limiter.take(author.id, now);
-		if (waitMs > 0) {
-			const error: ErrorFrame = {
-				type: "error",
-				code: "rate_limited",
-				message: "You are sending messages too quickly.",
-				ref: clientId,
-				retryAfterMs: waitMs,
-			};
-			send(ws, error);
-			return null;
-		}
-		const message = this.store.append(author, text, clientId, now);
-		return { ack: { type: "ack", clientId, seq: message.seq, id: message.id, createdAt: message.createdAt }, message };
+		broadcastFrame({ type: "typing", user }, others);
 	}
 
 	/** Sockets that finished `hello`; earlier ones get what they missed from the replay instead. */
@@ -339,28 +263,9 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			.filter((peer) => peer.readyState === WebSocket.OPEN && this.attachments.get(peer)?.ready);
 	}
 
-	private broadcast(frame: ServerMessage, peers: WebSocket[]): void {
-		const json = JSON.stringify(frame);
-		for (const peer of peers) {
-			try {
-				peer.send(json);
-			} catch {
-				// Closing socket; its close handler cleans up.
-			}
-		}
-	}
-
 	/** Arms the prune alarm if none is set, or pulls it closer once the room is over its count. */
 	private async armPruneAlarm(now: number): Promise<void> {
 		const overCount = this.store.latestSeq - this.store.oldestSeq() + 1 > this.config.retentionCount;
-		await this.scheduleAlarm(now + PRUNE_DELAY_MS, !overCount);
-	}
-
-	/** Moves the alarm to `at` when that is sooner (or, with `onlyIfUnset`, only when none is set). */
-	private async scheduleAlarm(at: number, onlyIfUnset = false): Promise<void> {
-		if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-		if (this.alarmAt !== null && (onlyIfUnset || this.alarmAt <= at)) return;
-		this.alarmAt = at;
-		await this.ctx.storage.setAlarm(at);
+		await this.alarms.request(now + PRUNE_DELAY_MS, !overCount);
 	}
 }

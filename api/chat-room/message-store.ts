@@ -7,18 +7,19 @@ type MessageRow = {
 	author_id: string;
 	author_name: string;
 	author_image: string | null;
+	author_guest: number;
 	text: string;
 	created_at: number;
 	client_id: string;
 };
 
-const COLUMNS = "seq, id, author_id, author_name, author_image, text, created_at, client_id";
+const COLUMNS = "seq, id, author_id, author_name, author_image, author_guest, text, created_at, client_id";
 
 function toMessage(row: MessageRow): ChatMessage {
 	return {
 		seq: row.seq,
 		id: row.id,
-		author: { id: row.author_id, name: row.author_name, image: row.author_image },
+		author: { id: row.author_id, name: row.author_name, image: row.author_image, guest: row.author_guest === 1 },
 		text: row.text,
 		createdAt: row.created_at,
 		clientId: row.client_id,
@@ -36,23 +37,8 @@ export class MessageStore {
 	// Monotonic within one millisecond too, since Date.now() stands still during a request.
 	private readonly newId = monotonicFactory();
 
+	/** The schema is the room's to migrate first (room-schema.ts). */
 	constructor(private readonly sql: SqlStorage) {
-		sql.exec(`
-			CREATE TABLE IF NOT EXISTS room_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-			CREATE TABLE IF NOT EXISTS messages (
-				seq INTEGER PRIMARY KEY,
-				id TEXT NOT NULL UNIQUE,
-				author_id TEXT NOT NULL,
-				author_name TEXT NOT NULL,
-				author_image TEXT,
-				text TEXT NOT NULL,
-				created_at INTEGER NOT NULL,
-				client_id TEXT NOT NULL
-			);
-			CREATE UNIQUE INDEX IF NOT EXISTS messages_author_client ON messages (author_id, client_id);
-			CREATE INDEX IF NOT EXISTS messages_created_at ON messages (created_at);
-			INSERT OR IGNORE INTO room_meta (key, value) VALUES ('last_seq', 0);
-		`);
 		this.lastSeq = sql
 			.exec<{ seq: number }>(
 				"SELECT MAX((SELECT value FROM room_meta WHERE key = 'last_seq'), IFNULL((SELECT MAX(seq) FROM messages), 0)) AS seq",
@@ -94,12 +80,13 @@ export class MessageStore {
 		const seq = this.lastSeq + 1;
 		const message: ChatMessage = { seq, id: this.newId(createdAt), author, text, createdAt, clientId };
 		this.sql.exec(
-			`INSERT INTO messages (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			`INSERT INTO messages (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			seq,
 			message.id,
 			author.id,
 			author.name,
 			author.image,
+			author.guest ? 1 : 0,
 			text,
 			createdAt,
 			clientId,

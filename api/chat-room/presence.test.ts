@@ -115,7 +115,7 @@ describe("typing", () => {
 		const bSocket = await join(b.client, room);
 		aSocket.send({ type: "typing" });
 		const notice = await bSocket.nextEphemeral("typing");
-		expect(notice.user).toEqual({ id: a.user.id, name: a.user.name, image: null });
+		expect(notice.user).toEqual({ id: a.user.id, name: a.user.name, image: null, guest: true });
 		// The typist's own tabs are not told.
 		await aTab2.expectNoEphemeral("typing", 150);
 		// A client that sends on every keystroke reaches the others at most once a second.

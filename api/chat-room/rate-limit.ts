@@ -16,7 +16,6 @@ export class RateLimiter {
 	) {
 		this.intervalMs = 1000 / perSecond;
 		this.toleranceMs = this.intervalMs * (burst - 1);
-		sql.exec("CREATE TABLE IF NOT EXISTS rate_limits (user_id TEXT PRIMARY KEY, tat REAL NOT NULL)");
 	}
 
 	/** Takes one send from the user's allowance; returns 0 if allowed, else ms until it would be. */
@@ -29,6 +28,15 @@ export class RateLimiter {
 		this.cache.set(userId, next);
 		this.dirty.add(userId);
 		return 0;
+	}
+
+	/**
+	 * How long the user would wait for one more send after `queued` sends that are already
+	 * waiting to be stored; 0 when it would be allowed. Takes nothing.
+	 */
+	wouldWait(userId: string, now: number, queued: number): number {
+		const tat = Math.max(this.cache.get(userId) ?? this.load(userId) ?? now, now);
+		return Math.max(0, Math.ceil(tat + queued * this.intervalMs - this.toleranceMs - now));
 	}
 
 	/** Writes what `take` changed; call in the same turn, so the allowance survives eviction. */

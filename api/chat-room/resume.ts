@@ -1,4 +1,4 @@
-import { MAX_REPLAY } from "../protocol/room-protocol";
+import { type ChatMessage, MAX_REPLAY, MAX_REPLAY_BYTES, utf8Bytes } from "../protocol/room-protocol";
 
 export type ResumePlan =
 	| { kind: "live" }
@@ -17,4 +17,19 @@ export function planResume(since: number | undefined, oldestSeq: number, latestS
 	if (since < oldestSeq - 1) return { kind: "reset", reason: "pruned" };
 	if (latestSeq - since > MAX_REPLAY) return { kind: "reset", reason: "gap_too_large" };
 	return { kind: "replay", after: since };
+}
+
+/**
+ * Whether a replay is small enough to send. A hundred messages of 16 KiB would be 1.6 MB for one
+ * `hello`, which any client could ask for again and again; past the byte cap the client is told
+ * to page over HTTP instead, which is cached and paged.
+ */
+export function replayFits(messages: ChatMessage[], maxBytes = MAX_REPLAY_BYTES): boolean {
+	let bytes = 0;
+	for (const message of messages) {
+		// Text dominates a message's size; the rest is a few hundred bytes at most.
+		bytes += utf8Bytes(message.text) + 256;
+		if (bytes > maxBytes) return false;
+	}
+	return true;
 }

@@ -10,7 +10,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const KEEP = 10_000;
 const MAX_AGE_DAYS = 30;
 
-const author = { id: "seed-user", name: "Seeder", image: null };
+const author = { id: "seed-user", name: "Seeder", image: null, guest: false };
 
 /** Writes rows straight into the room's SQLite, then evicts it so the next instance reads them. */
 async function seed(room: string, count: number, createdAt: (i: number) => number) {

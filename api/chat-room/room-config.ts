@@ -1,3 +1,5 @@
+import { DAY_MS, settings } from "../config";
+
 /** The room's tunables, read from `vars` once per Durable Object instance. */
 export type RoomConfig = {
 	retentionCount: number;
@@ -6,22 +8,20 @@ export type RoomConfig = {
 	rateLimitPerSecond: number;
 	socketsPerUser: number;
 	presenceGraceMs: number;
+	frameBurst: number;
+	framesPerSecond: number;
 };
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-function positive(value: string | undefined, fallback: number): number {
-	const n = Number(value);
-	return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
 export function readRoomConfig(env: Env): RoomConfig {
+	const s = settings(env);
 	return {
-		retentionCount: Math.floor(positive(env.MESSAGE_RETENTION_COUNT, 10_000)),
-		retentionMs: positive(env.MESSAGE_RETENTION_DAYS, 30) * DAY_MS,
-		rateLimitBurst: Math.floor(positive(env.MESSAGE_RATE_LIMIT_BURST, 20)),
-		rateLimitPerSecond: positive(env.MESSAGE_RATE_LIMIT_PER_SECOND, 2),
-		socketsPerUser: Math.floor(positive(env.ROOM_SOCKETS_PER_USER, 10)),
-		presenceGraceMs: positive(env.PRESENCE_GRACE_MS, 5_000),
+		retentionCount: Math.floor(s.MESSAGE_RETENTION_COUNT),
+		retentionMs: s.MESSAGE_RETENTION_DAYS * DAY_MS,
+		rateLimitBurst: Math.floor(s.MESSAGE_RATE_LIMIT_BURST),
+		rateLimitPerSecond: s.MESSAGE_RATE_LIMIT_PER_SECOND,
+		socketsPerUser: Math.floor(s.ROOM_SOCKETS_PER_USER),
+		presenceGraceMs: s.PRESENCE_GRACE_MS,
+		frameBurst: Math.floor(s.SOCKET_FRAME_BURST),
+		framesPerSecond: s.SOCKET_FRAMES_PER_SECOND,
 	};
 }

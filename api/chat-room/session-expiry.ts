@@ -1,11 +1,11 @@
+import { CLOSE_SESSION_ENDED } from "../protocol/room-protocol";
 import type { AttachmentCache } from "./socket-attachment";
-
-export const SESSION_EXPIRED_CODE = 1008;
 
 /**
  * Closes every socket whose session has ended and returns when the next one ends (null when no
  * open socket has a session left). The room's alarm calls this, so an expired session is cut off
- * even while its socket stays silent.
+ * even while its socket stays silent. The client then asks the Worker whether the session was
+ * extended meanwhile, and reconnects with the new expiry if it was.
  */
 export function closeExpiredSockets(sockets: WebSocket[], attachments: AttachmentCache, now: number): number | null {
 	let next: number | null = null;
@@ -13,7 +13,7 @@ export function closeExpiredSockets(sockets: WebSocket[], attachments: Attachmen
 		const attachment = attachments.get(ws);
 		if (!attachment) continue;
 		if (attachment.sessionExpiresAt <= now) {
-			closeQuietly(ws, SESSION_EXPIRED_CODE, "Session expired; sign in again.");
+			closeQuietly(ws, CLOSE_SESSION_ENDED, "Session expired; sign in again.");
 		} else if (next === null || attachment.sessionExpiresAt < next) {
 			next = attachment.sessionExpiresAt;
 		}

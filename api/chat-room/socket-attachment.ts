@@ -1,41 +1,31 @@
-import type { Author } from "../protocol/room-protocol";
+import * as v from "valibot";
+import { AuthorSchema, RoomIdSchema } from "../protocol/room-protocol";
 
 /**
  * What a connection carries through hibernation (`serializeAttachment`). Kept small: the
- * runtime caps attachments at 2 KiB, and every wake-up deserializes them.
+ * runtime caps attachments at 2 KiB, and every wake-up deserializes them. Read back through the
+ * schema, so an attachment from an older release (or a corrupt one) is narrowed, not trusted.
  */
-export type SocketAttachment = {
-	roomId: string;
+const AttachmentSchema = v.object({
+	roomId: RoomIdSchema,
 	/** The user the Worker verified before the upgrade. */
-	user: Author;
-	connectionId: string;
+	user: AuthorSchema,
+	connectionId: v.string(),
 	/** The Better Auth session behind the socket; ending it closes the socket. */
-	sessionId: string;
+	sessionId: v.string(),
 	/** When the session behind this socket ends (ms since the epoch). */
-	sessionExpiresAt: number;
+	sessionExpiresAt: v.number(),
 	/** Set once the client said `hello`; only ready sockets receive live messages. */
-	ready: boolean;
-	/** When the socket was accepted; over the per-user cap, the oldest socket is closed. */
-	openedAt: number;
-};
+	ready: v.boolean(),
+	/** When the socket was accepted; over the per-user cap, the oldest socket is closed. Older releases lack it. */
+	openedAt: v.optional(v.number(), 0),
+});
+export type SocketAttachment = v.InferOutput<typeof AttachmentSchema>;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === "object" && value !== null;
-}
-
-/** Narrows a deserialized attachment field by field; anything malformed reads as null. */
+/** A deserialized attachment, or null when it is malformed. */
 export function parseAttachment(value: unknown): SocketAttachment | null {
-	if (!isRecord(value) || !isRecord(value.user)) return null;
-	const { roomId, user, connectionId, sessionId, sessionExpiresAt, ready } = value;
-	if (typeof roomId !== "string") return null;
-	if (typeof user.id !== "string" || typeof user.name !== "string") return null;
-	if (user.image !== null && typeof user.image !== "string") return null;
-	if (typeof connectionId !== "string" || typeof sessionId !== "string") return null;
-	if (typeof sessionExpiresAt !== "number" || typeof ready !== "boolean") return null;
-	const author = { id: user.id, name: user.name, image: user.image };
-	// Sockets accepted before `openedAt` existed count as the oldest.
-	const openedAt = typeof value.openedAt === "number" ? value.openedAt : 0;
-	return { roomId, user: author, connectionId, sessionId, sessionExpiresAt, ready, openedAt };
+	const parsed = v.safeParse(AttachmentSchema, value);
+	return parsed.success ? parsed.output : null;
 }
 
 /** Tags a socket is accepted with, so the room can find sockets by user or by session. */

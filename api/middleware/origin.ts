@@ -2,8 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { jsonError } from "../http-errors";
-
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+import { LOOPBACK_HOSTS } from "../protocol/loopback";
 
 /**
  * Origins allowed to open sockets: the configured public URL, or in local development (no

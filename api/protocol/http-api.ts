@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { hasForbiddenCharacters } from "./display-text";
 import { AuthorSchema, ChatMessageSchema } from "./room-protocol";
 
 /** JSON bodies of the HTTP API, shared by the Worker (which builds them) and the client (which parses them). */
@@ -26,9 +27,11 @@ export const SignInProviderSchema = v.object({
 });
 export type SignInProvider = v.InferOutput<typeof SignInProviderSchema>;
 
-/** `GET /api/auth-methods`: what the sign-in page can offer. Email and guest are always on. */
+/** `GET /api/auth-methods`: what the sign-in page can offer. Email sign-in and guest are always on. */
 export const AuthMethodsSchema = v.object({
 	email: v.boolean(),
+	/** New email accounts need a way to send the confirmation mail; without one, only sign-in. */
+	emailSignUp: v.boolean(),
 	guest: v.boolean(),
 	providers: v.array(SignInProviderSchema),
 });
@@ -99,6 +102,7 @@ export const CreateRoomBodySchema = v.object({
 		v.trim(),
 		v.minLength(1, "Give the room a name."),
 		v.maxLength(ROOM_NAME_MAX, `Room names are at most ${ROOM_NAME_MAX} characters.`),
+		v.check((name) => !hasForbiddenCharacters(name), "Room names cannot contain control or text-direction characters."),
 	),
 	visibility: RoomVisibilitySchema,
 });
@@ -120,10 +124,20 @@ export const RoomStatsSchema = v.object({
 });
 export type RoomStats = v.InferOutput<typeof RoomStatsSchema>;
 
-/** `GET /api/rooms/:room`: the room info panel. */
+/** One page of a room's members, by name; `next` is the cursor of the following page. */
+export const MemberPageSchema = v.object({
+	members: v.array(AuthorSchema),
+	next: v.nullable(v.string()),
+});
+export type MemberPage = v.InferOutput<typeof MemberPageSchema>;
+
+/** `GET /api/rooms/:room/members?cursor=`: the next page. */
+export const MembersQuerySchema = v.object({ cursor: v.optional(v.pipe(v.string(), v.maxLength(512))) });
+
+/** `GET /api/rooms/:room`: the room info panel, with the first page of members. */
 export const RoomDetailsSchema = v.object({
 	room: RoomSummarySchema,
-	members: v.array(AuthorSchema),
+	members: MemberPageSchema,
 	stats: RoomStatsSchema,
 });
 export type RoomDetails = v.InferOutput<typeof RoomDetailsSchema>;
@@ -134,6 +148,8 @@ export const InviteTokenSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$
 export const InviteSchema = v.object({
 	token: v.string(),
 	createdAt: v.number(),
+	/** The link stops working at this time. */
+	expiresAt: v.number(),
 });
 export type Invite = v.InferOutput<typeof InviteSchema>;
 

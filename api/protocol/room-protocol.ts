@@ -13,12 +13,20 @@ export const MAX_FRAME_BYTES = 16 * 1024;
 export const MAX_TEXT_LENGTH = 4000;
 /** The most messages one `hello {since}` replays; a larger gap gets `reset`. */
 export const MAX_REPLAY = 100;
+/** The most bytes of messages one `hello {since}` replays; more gets `reset` (refetch over HTTP). */
+export const MAX_REPLAY_BYTES = 256 * 1024;
 
 /**
  * In a busy room, sends that arrive within this long of the previous batch wait for the next one,
  * so one commit and one frame per socket carry several messages. A quiet room flushes at once.
  */
 export const BATCH_WINDOW_MS = 15;
+
+/**
+ * Close code for a socket whose session ended (signed out, revoked, expired). The client asks
+ * `/api/me` before believing it: a session Better Auth extended may still be alive.
+ */
+export const CLOSE_SESSION_ENDED = 1008;
 
 /**
  * Close code for a socket the room dropped because its user opened the room in more places than
@@ -31,6 +39,12 @@ export const CLOSE_DISPLACED = 4001;
  * the client neither reconnects nor signs out; it leaves the room.
  */
 export const CLOSE_LEFT_ROOM = 4003;
+
+/**
+ * Close code for a socket that kept sending over its frame budget after being told to slow down.
+ * The client reconnects after its usual backoff.
+ */
+export const CLOSE_FLOODING = 4008;
 
 /** A client sends `typing` at most this often while its user keeps typing. */
 export const TYPING_THROTTLE_MS = 2_000;
@@ -80,6 +94,8 @@ export const AuthorSchema = v.object({
 	id: v.string(),
 	name: v.string(),
 	image: v.nullable(v.string()),
+	/** A guest account: shown beside the name everywhere, since anyone can be any guest name. */
+	guest: v.optional(v.boolean(), false),
 });
 export type Author = v.InferOutput<typeof AuthorSchema>;
 
@@ -284,10 +300,24 @@ export function parseServerMessage(raw: string): ServerMessage | null {
 	}
 }
 
+/** UTF-8 bytes of a string. */
+export function utf8Bytes(text: string): number {
+	return new TextEncoder().encode(text).byteLength;
+}
+
+/**
+ * Whether a client frame would be refused for its size (the room closes with 1009). Text within
+ * MAX_TEXT_LENGTH can still be too large once JSON-escaped (a control character takes 6 bytes),
+ * so clients check the encoded frame before sending it.
+ */
+export function clientFrameTooLarge(frame: ClientMessage): boolean {
+	return frameExceedsLimit(JSON.stringify(frame));
+}
+
 /** UTF-8 size of a frame, computed only when the UTF-16 length leaves it in doubt. */
 export function frameExceedsLimit(raw: string, limit = MAX_FRAME_BYTES): boolean {
 	// Every UTF-16 code unit is at least one UTF-8 byte and at most three.
 	if (raw.length > limit) return true;
 	if (raw.length * 3 <= limit) return false;
-	return new TextEncoder().encode(raw).byteLength > limit;
+	return utf8Bytes(raw) > limit;
 }

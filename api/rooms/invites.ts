@@ -15,24 +15,43 @@ export async function createInvite(
 	db: Kysely<Database>,
 	roomId: string,
 	userId: string,
+	ttlMs: number,
 	now = Date.now(),
 ): Promise<Invite> {
 	const token = newToken();
+	const expiresAt = now + ttlMs;
 	await db
 		.insertInto("room_invite")
-		.values({ token, roomId, createdBy: userId, createdAt: now, revokedAt: null })
+		.values({ token, roomId, createdBy: userId, createdAt: now, revokedAt: null, expiresAt })
 		.execute();
-	return { token, createdAt: now };
+	return { token, createdAt: now, expiresAt };
 }
 
-export async function listInvites(db: Kysely<Database>, roomId: string): Promise<Invite[]> {
+/** Invites of the room that still admit people: not revoked, not expired. */
+function openInvites(db: Kysely<Database>, roomId: string, now: number) {
 	return db
 		.selectFrom("room_invite")
-		.select(["token", "createdAt"])
 		.where("roomId", "=", roomId)
 		.where("revokedAt", "is", null)
+		.where("expiresAt", ">", now);
+}
+
+export async function listInvites(db: Kysely<Database>, roomId: string, now = Date.now()): Promise<Invite[]> {
+	return openInvites(db, roomId, now)
+		.select(["token", "createdAt", "expiresAt"])
 		.orderBy("createdAt", "desc")
 		.execute();
+}
+
+/** Open invites in the room, and how many of them `userId` made. */
+export async function countOpenInvites(db: Kysely<Database>, roomId: string, userId: string, now = Date.now()) {
+	const row = await openInvites(db, roomId, now)
+		.select((eb) => [
+			eb.fn.countAll<number>().as("all"),
+			eb.fn.sum<number>(eb.case().when("createdBy", "=", userId).then(1).else(0).end()).as("mine"),
+		])
+		.executeTakeFirstOrThrow();
+	return { all: Number(row.all), mine: Number(row.mine ?? 0) };
 }
 
 /** Revokes a link of this room; true when one was still active. */
@@ -52,8 +71,8 @@ export async function revokeInvite(
 	return Number(result.numUpdatedRows) > 0;
 }
 
-/** The room an active invite leads to; null for unknown and revoked tokens alike. */
-export async function findInviteRoom(db: Kysely<Database>, token: string) {
+/** The room an open invite leads to; null for unknown, revoked and expired tokens alike. */
+export async function findInviteRoom(db: Kysely<Database>, token: string, now = Date.now()) {
 	return (
 		(await db
 			.selectFrom("room_invite")
@@ -61,6 +80,7 @@ export async function findInviteRoom(db: Kysely<Database>, token: string) {
 			.select(["room.id", "room.name", "room.visibility", "room.latestSeq"])
 			.where("room_invite.token", "=", token)
 			.where("room_invite.revokedAt", "is", null)
+			.where("room_invite.expiresAt", ">", now)
 			.executeTakeFirst()) ?? null
 	);
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../db";
-import type { RoomSummary, RoomVisibility } from "../protocol/http-api";
+import { type Database, getDb } from "../db";
+import type { MemberPage, RoomSummary, RoomVisibility } from "../protocol/http-api";
 import { roomSlug } from "../protocol/room-protocol";
 
 /** A room and where one user stands in it: what the Worker checks before a room is reached. */
@@ -13,8 +13,10 @@ export type RoomAccess = {
 	lastReadSeq: number | null;
 };
 
-/** Rooms anyone can browse; the list stays one small query even on a busy instance. */
-const BROWSE_LIMIT = 200;
+/** The user's own rooms listed at most (a sidebar, not an archive). */
+const JOINED_LIMIT = 500;
+/** Public rooms offered to browse, most active first. */
+const BROWSE_LIMIT = 50;
 
 export function toSummary(room: RoomAccess): RoomSummary {
 	const member = room.lastReadSeq !== null;
@@ -46,26 +48,49 @@ export async function findRoomAccess(db: Kysely<Database>, roomId: string, userI
 	return access.visibility === "private" && access.lastReadSeq === null ? null : access;
 }
 
-/** The user's rooms, then the public rooms they have not joined, each group by name. */
+/**
+ * The user's rooms by name (ignoring case), then public rooms they have not joined, most recently
+ * active first: by name, 200 rooms called "0…" would push the real ones out of sight.
+ */
 export async function listRooms(db: Kysely<Database>, userId: string): Promise<RoomSummary[]> {
-	const rows = await roomsSeenBy(db, userId)
-		.where((eb) => eb.or([eb("room.visibility", "=", "public"), eb("room_member.userId", "is not", null)]))
-		.orderBy((eb) => eb("room_member.userId", "is", null))
-		.orderBy("room.name")
-		.limit(BROWSE_LIMIT)
-		.execute();
-	return rows.map((row) => toSummary({ ...row, lastReadSeq: row.lastReadSeq ?? null }));
+	const [joined, browse] = await Promise.all([
+		roomsSeenBy(db, userId)
+			.where("room_member.userId", "is not", null)
+			.orderBy((eb) => eb.fn("lower", ["room.name"]))
+			.limit(JOINED_LIMIT)
+			.execute(),
+		roomsSeenBy(db, userId)
+			.where("room.visibility", "=", "public")
+			.where("room_member.userId", "is", null)
+			.orderBy("room.lastMessageAt", "desc")
+			.orderBy("room.createdAt", "desc")
+			.limit(BROWSE_LIMIT)
+			.execute(),
+	]);
+	return [...joined, ...browse].map((row) => toSummary({ ...row, lastReadSeq: row.lastReadSeq ?? null }));
+}
+
+/** How many rooms the user created since `since`, and when the oldest of them was made. */
+export async function roomsCreatedSince(db: Kysely<Database>, userId: string, since: number) {
+	const row = await db
+		.selectFrom("room")
+		.select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("createdAt").as("oldest")])
+		.where("createdBy", "=", userId)
+		.where("createdAt", ">", since)
+		.executeTakeFirstOrThrow();
+	return { count: Number(row.n), oldest: row.oldest === null ? null : Number(row.oldest) };
 }
 
 export type CreatedRoom = { ok: true; room: RoomAccess } | { ok: false; reason: "no_slug" | "taken" };
 
 /**
- * Creates a room and makes its creator a member. A public room's id is its name's slug, so the
+ * Creates a room and makes its creator a member, in one D1 batch (one transaction): a failure can
+ * never leave a private room that nobody belongs to. A public room's id is its name's slug, so the
  * name must be free. A private room's id gets a random suffix after "--": its name then never
  * collides with (or reveals) another room, and its URL cannot be guessed from the name.
  */
 export async function createRoom(
-	db: Kysely<Database>,
+	d1: D1Database,
 	userId: string,
 	name: string,
 	visibility: RoomVisibility,
@@ -75,13 +100,28 @@ export async function createRoom(
 	if (!slug) return { ok: false, reason: "no_slug" };
 	// A slug never contains "--", so a public name can never produce (or probe for) a private id.
 	const id = visibility === "private" ? `${slug}--${randomSuffix()}` : slug;
-	const inserted = await db
+	const db = getDb(d1);
+	const insertRoom = db
 		.insertInto("room")
 		.values({ id, name, visibility, createdBy: userId, createdAt: now })
 		.onConflict((oc) => oc.column("id").doNothing())
-		.executeTakeFirst();
-	if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return { ok: false, reason: "taken" };
-	await joinRoom(db, id, userId, 0, now);
+		.compile();
+	// Joins only a room this very request made: a taken name must not make anyone a member of it.
+	const insertCreator = db
+		.insertInto("room_member")
+		.columns(["roomId", "userId", "joinedAt", "lastReadSeq"])
+		.expression((eb) =>
+			eb
+				.selectFrom("room")
+				.select(["room.id", eb.val(userId).as("userId"), eb.val(now).as("joinedAt"), eb.val(0).as("lastReadSeq")])
+				.where("room.id", "=", id)
+				.where("room.createdBy", "=", userId)
+				.where("room.createdAt", "=", now),
+		)
+		.onConflict((oc) => oc.columns(["roomId", "userId"]).doNothing())
+		.compile();
+	const [roomResult] = await d1.batch([insertRoom, insertCreator].map((q) => d1.prepare(q.sql).bind(...q.parameters)));
+	if ((roomResult?.meta.changes ?? 0) === 0) return { ok: false, reason: "taken" };
 	return { ok: true, room: { id, name, visibility, latestSeq: 0, lastReadSeq: 0 } };
 }
 
@@ -123,22 +163,66 @@ export async function markRead(db: Kysely<Database>, roomId: string, userId: str
 	return row?.lastReadSeq ?? 0;
 }
 
-export async function listMembers(db: Kysely<Database>, roomId: string) {
-	return db
-		.selectFrom("room_member")
-		.innerJoin("user", "user.id", "room_member.userId")
-		.select(["user.id", "user.name", "user.image"])
-		.where("room_member.roomId", "=", roomId)
-		.orderBy("user.name")
-		.limit(500)
-		.execute();
+/** A page cursor: the (name, id) of the last member shown, opaque to clients. */
+function encodeCursor(name: string, id: string): string {
+	return btoa(encodeURIComponent(JSON.stringify([name, id])));
 }
 
-/** Called by a room a moment after it stores messages, so unread counts need no room wake-up. */
-export async function recordLatestSeq(db: Kysely<Database>, roomId: string, seq: number): Promise<void> {
+function decodeCursor(cursor: string | undefined): [string, string] | null {
+	if (!cursor) return null;
+	try {
+		const value: unknown = JSON.parse(decodeURIComponent(atob(cursor)));
+		if (Array.isArray(value) && typeof value[0] === "string" && typeof value[1] === "string")
+			return [value[0], value[1]];
+	} catch {
+		// A made-up cursor reads as the first page.
+	}
+	return null;
+}
+
+/** One page of a room's members by name, guests marked. */
+export async function listMembers(
+	db: Kysely<Database>,
+	roomId: string,
+	pageSize: number,
+	cursor?: string,
+): Promise<MemberPage> {
+	const after = decodeCursor(cursor);
+	let query = db
+		.selectFrom("room_member")
+		.innerJoin("user", "user.id", "room_member.userId")
+		.select(["user.id", "user.name", "user.image", "user.isAnonymous"])
+		.where("room_member.roomId", "=", roomId);
+	if (after) {
+		const [name, id] = after;
+		query = query.where((eb) =>
+			eb.or([eb("user.name", ">", name), eb.and([eb("user.name", "=", name), eb("user.id", ">", id)])]),
+		);
+	}
+	const rows = await query
+		.orderBy("user.name")
+		.orderBy("user.id")
+		.limit(pageSize + 1)
+		.execute();
+	const page = rows.slice(0, pageSize);
+	const last = page.at(-1);
+	return {
+		members: page.map((row) => ({ id: row.id, name: row.name, image: row.image, guest: row.isAnonymous === 1 })),
+		next: rows.length > pageSize && last ? encodeCursor(last.name, last.id) : null,
+	};
+}
+
+/**
+ * Called by a room a moment after it stores messages, so unread counts and "most active" need no
+ * room wake-up. Only moves forward: copies can arrive out of order.
+ */
+export async function recordLatestSeq(db: Kysely<Database>, roomId: string, seq: number, at: number): Promise<void> {
 	await db
 		.updateTable("room")
-		.set((eb) => ({ latestSeq: eb.fn("max", ["latestSeq", eb.val(seq)]) }))
+		.set((eb) => ({
+			latestSeq: eb.fn("max", ["latestSeq", eb.val(seq)]),
+			lastMessageAt: eb.fn("max", ["lastMessageAt", eb.val(at)]),
+		}))
 		.where("id", "=", roomId)
 		.execute();
 }

@@ -17,6 +17,8 @@ describe("OAuth sign-in (GitHub, Google, X via the local emulator)", () => {
 		const res = await new TestClient().fetch("/api/auth-methods");
 		expect(await res.json()).toEqual({
 			email: true,
+			// The tests have the local mailbox, so new email accounts can be confirmed.
+			emailSignUp: true,
 			guest: true,
 			providers: [
 				{ id: "github", name: "GitHub" },

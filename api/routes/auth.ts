@@ -1,25 +1,22 @@
 import { Hono } from "hono";
 import { getAuth } from "../../auth";
+import { withEmulatorRouting } from "../dev-tools/emulator-routing";
+import { DEV_TOOLS } from "../dev-tools/flag";
 import type { AppEnv } from "../env";
-import { jsonError } from "../http-errors";
-import {
-	EmulatorRoutingRefused,
-	emulatorOrigin,
-	routeAuthorizationRedirect,
-	routeProviderFetches,
-} from "../oauth/emulator-routing";
+
+/** A 429 from Better Auth's rate limiter carries only its own `X-Retry-After`; add the standard header. */
+function standardRateLimit(response: Response): Response {
+	const retryAfter = response.headers.get("x-retry-after");
+	if (response.status !== 429 || !retryAfter) return response;
+	const headers = new Headers(response.headers);
+	headers.set("retry-after", retryAfter);
+	return new Response(response.body, { status: 429, statusText: response.statusText, headers });
+}
 
 /** Everything under /api/auth belongs to Better Auth (sign-in, OAuth callbacks, sessions, sign-out). */
 export const authRoutes = new Hono<AppEnv>().on(["GET", "POST"], "/*", async (c) => {
-	let emulator: string | null;
-	try {
-		emulator = emulatorOrigin(c.env, c.req.url);
-	} catch (error) {
-		if (!(error instanceof EmulatorRoutingRefused)) throw error;
-		console.error(error.message);
-		return jsonError(c, 500, "oauth_emulator_refused", error.message);
-	}
-	if (!emulator) return getAuth(c.env).handler(c.req.raw);
-	routeProviderFetches(emulator);
-	return routeAuthorizationRedirect(await getAuth(c.env).handler(c.req.raw), emulator);
+	const handle = (request: Request) => getAuth(c.env).handler(request);
+	// Development and tests only: the whole branch is dropped from a production build.
+	if (DEV_TOOLS) return standardRateLimit(await withEmulatorRouting(c, handle));
+	return standardRateLimit(await handle(c.req.raw));
 });

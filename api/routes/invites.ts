@@ -1,12 +1,14 @@
 import { Hono } from "hono";
 import * as v from "valibot";
+import { DAY_MS, settings } from "../config";
 import { getDb } from "../db";
 import type { AppEnv } from "../env";
-import { jsonError } from "../http-errors";
+import { jsonError, overQuota } from "../http-errors";
 import { roomAccess } from "../middleware/room-access";
+import { roomIdParam } from "../middleware/room-id";
 import { requireSession } from "../middleware/session";
 import { type InvitePreview, InviteTokenSchema } from "../protocol/http-api";
-import { createInvite, findInviteRoom, listInvites, revokeInvite } from "../rooms/invites";
+import { countOpenInvites, createInvite, findInviteRoom, listInvites, revokeInvite } from "../rooms/invites";
 import { joinRoom, toSummary } from "../rooms/room-directory";
 
 const INVITE_GONE = "This invite link is not valid any more. Ask for a new one.";
@@ -19,7 +21,7 @@ const tokenParam = (raw: string): string | null => {
 
 /** `/api/rooms/:room/invites`: members manage a private room's invite links. */
 export const roomInviteRoutes = new Hono<AppEnv>()
-	.use(requireSession, roomAccess)
+	.use(roomIdParam, requireSession, roomAccess)
 	.use(async (c, next) => {
 		if (c.var.room.visibility !== "private") {
 			return jsonError(c, 400, "public_room", "Public rooms need no invite; share the room's link.");
@@ -29,9 +31,19 @@ export const roomInviteRoutes = new Hono<AppEnv>()
 	})
 	.get("/", async (c) => c.json({ invites: await listInvites(getDb(c.env.DB), c.var.room.id) }))
 	.post("/", async (c) => {
+		const db = getDb(c.env.DB);
 		const user = c.var.user;
-		if (!user) throw new Error("requireSession let an anonymous request through");
-		return c.json(await createInvite(getDb(c.env.DB), c.var.room.id, user.id), 201);
+		const limits = settings(c.env);
+		const open = await countOpenInvites(db, c.var.room.id, user.id);
+		if (open.all >= limits.OPEN_INVITES_PER_ROOM) {
+			const message = `This room has ${open.all} open invite links. Revoke some before making more.`;
+			return overQuota(c, DAY_MS, "invite_quota", message);
+		}
+		if (user.isAnonymous && open.mine >= limits.OPEN_INVITES_PER_GUEST) {
+			const message = `Guests can hold ${limits.OPEN_INVITES_PER_GUEST} open invite links per room. Revoke one first.`;
+			return overQuota(c, DAY_MS, "invite_quota", message);
+		}
+		return c.json(await createInvite(db, c.var.room.id, user.id, limits.INVITE_TTL_DAYS * DAY_MS), 201);
 	})
 	.delete("/:token", async (c) => {
 		const token = tokenParam(c.req.param("token"));
@@ -49,12 +61,10 @@ export const inviteRoutes = new Hono<AppEnv>()
 		return c.json({ room: { id: room.id, name: room.name } } satisfies InvitePreview);
 	})
 	.post("/:token/accept", async (c) => {
-		const user = c.var.user;
-		if (!user) throw new Error("requireSession let an anonymous request through");
 		const db = getDb(c.env.DB);
 		const token = tokenParam(c.req.param("token"));
 		const room = token === null ? null : await findInviteRoom(db, token);
 		if (!room) return jsonError(c, 404, "invite_not_found", INVITE_GONE);
-		await joinRoom(db, room.id, user.id, room.latestSeq);
+		await joinRoom(db, room.id, c.var.user.id, room.latestSeq);
 		return c.json(toSummary({ ...room, lastReadSeq: room.latestSeq }));
 	});

@@ -8,7 +8,7 @@ describe("GET /api/me", () => {
 		expect(await res.json()).toEqual({ error: { code: "unauthorized", message: "Sign in first." } });
 	});
 
-	it("returns the email user after sign-up, and again after a fresh sign-in", async () => {
+	it("returns the email user once the address is confirmed, and again after a fresh sign-in", async () => {
 		const signup = new TestClient();
 		const email = `ada-${crypto.randomUUID()}@example.com`;
 		const created = await signup.postJson("/api/auth/sign-up/email", {
@@ -17,6 +17,10 @@ describe("GET /api/me", () => {
 			name: "Ada Lovelace",
 		});
 		expect(created.status).toBe(200);
+		// Not signed in until the link in the mail is opened.
+		expect((await signup.fetch("/api/me")).status).toBe(401);
+		const link = await signup.linkFromMail(email, /Confirm your email/);
+		expect((await signup.fetch(link, { redirect: "manual" })).status).toBe(302);
 		const me = await signup.fetch("/api/me");
 		expect(me.status).toBe(200);
 		const body = await me.json<{ user: { id: string; name: string; email: string; isGuest: boolean } }>();
@@ -35,7 +39,7 @@ describe("GET /api/me", () => {
 	it("rejects a wrong password and keeps the client signed out", async () => {
 		const signup = new TestClient();
 		const email = `grace-${crypto.randomUUID()}@example.com`;
-		await signup.postJson("/api/auth/sign-up/email", { email, password: "right password", name: "Grace" });
+		await signup.signUpVerified(email, "right password", "Grace");
 		const intruder = new TestClient();
 		const res = await intruder.postJson("/api/auth/sign-in/email", { email, password: "wrong password" });
 		expect(res.status).toBe(401);

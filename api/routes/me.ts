@@ -1,12 +1,15 @@
 import { Hono } from "hono";
 import { getDb } from "../db";
 import type { AppEnv } from "../env";
-import { requireSession } from "../middleware/session";
+import { requireFreshSession } from "../middleware/session";
 import type { MeResponse } from "../protocol/http-api";
 
-export const meRoutes = new Hono<AppEnv>().use(requireSession).get("/", async (c) => {
+/**
+ * `GET /api/me`: the signed-in user. Asks the session store, not the cookie cache: the client
+ * asks this to learn whether a closed socket's session really ended.
+ */
+export const meRoutes = new Hono<AppEnv>().use(requireFreshSession).get("/", async (c) => {
 	const user = c.var.user;
-	if (!user) throw new Error("requireSession let an anonymous request through");
 	const accounts = await getDb(c.env.DB)
 		.selectFrom("account")
 		.select("providerId")

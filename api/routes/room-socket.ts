@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { MAX_IMAGE_URL } from "../avatar-hosts";
 import { roomUpgradeRequest } from "../chat-room/room-handshake";
 import { roomStub } from "../chat-room/room-stub";
 import { getDb } from "../db";
@@ -6,38 +7,39 @@ import type { AppEnv } from "../env";
 import { jsonError } from "../http-errors";
 import { requireTrustedOrigin } from "../middleware/origin";
 import { roomAccess } from "../middleware/room-access";
-import { requireSession } from "../middleware/session";
+import { roomIdParam } from "../middleware/room-id";
+import { requireFreshSession } from "../middleware/session";
+import { MAX_NAME_LENGTH } from "../protocol/display-text";
 import { joinRoom } from "../rooms/room-directory";
-import { recordSessionRoom } from "../session-sockets";
-
-// Attachments are capped at 2 KiB; profile fields from OAuth providers are not.
-const MAX_NAME = 64;
-const MAX_IMAGE_URL = 512;
+import { recordSessionRoom, sessionAliveInD1 } from "../session-sockets";
 
 /** `GET /` relative to a room: the WebSocket upgrade, after origin, session and access checks. */
 export const roomSocketRoutes = new Hono<AppEnv>().get(
 	"/",
+	roomIdParam,
 	requireTrustedOrigin,
-	requireSession,
+	requireFreshSession,
 	roomAccess,
 	async (c) => {
 		if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
 			return jsonError(c, 426, "upgrade_required", "This endpoint only accepts WebSocket upgrades.");
 		}
-		const user = c.var.user;
-		const session = c.var.session;
-		if (!user || !session) throw new Error("requireSession let an anonymous request through");
+		const { user, session } = c.var;
+		// Attachments are capped at 2 KiB; names and avatar URLs are capped where they are written too.
 		const image = user.image && user.image.length <= MAX_IMAGE_URL ? user.image : null;
 		const request = roomUpgradeRequest({
 			roomId: c.var.roomId,
-			user: { id: user.id, name: user.name.slice(0, MAX_NAME), image },
+			user: { id: user.id, name: user.name.slice(0, MAX_NAME_LENGTH), image, guest: user.isAnonymous === true },
 			sessionId: session.id,
 			sessionExpiresAt: new Date(session.expiresAt).getTime(),
 		});
 		// Opening a public room joins it, as clicking a channel does in most chat apps.
 		if (c.var.room.lastReadSeq === null) await joinRoom(getDb(c.env.DB), c.var.roomId, user.id, c.var.room.latestSeq);
-		// Recorded before the upgrade, so a sign-out racing this request still finds the socket.
+		// Recorded before the re-check below: a sign-out that lands after the check finds this row
+		// and tells the room, and one that landed before it is seen by the check. Either way no
+		// socket outlives the session.
 		await recordSessionRoom(c.env, session.id, c.var.roomId);
+		if (!(await sessionAliveInD1(c.env, session.id))) return jsonError(c, 401, "unauthorized", "Sign in first.");
 		return roomStub(c.env, c.var.roomId).fetch(request);
 	},
 );

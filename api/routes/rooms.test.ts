@@ -210,7 +210,10 @@ describe("rooms", () => {
 		const res = await owner.client.fetch(`/api/rooms/${room.id}`);
 		expect(res.status).toBe(200);
 		const details: RoomDetails = await res.json();
-		expect(details.members).toEqual([{ id: owner.user.id, name: owner.user.name, image: null }]);
+		expect(details.members).toEqual({
+			members: [{ id: owner.user.id, name: owner.user.name, image: null, guest: true }],
+			next: null,
+		});
 		expect(details.stats).toMatchObject({
 			messageCount: 2,
 			oldestSeq: 1,

@@ -1,36 +1,48 @@
 import { Hono } from "hono";
-import * as v from "valibot";
 import { roomStub } from "../chat-room/room-stub";
+import { DAY_MS, settings } from "../config";
 import { getDb } from "../db";
 import type { AppEnv } from "../env";
-import { jsonError } from "../http-errors";
+import { jsonError, overQuota } from "../http-errors";
 import { roomAccess } from "../middleware/room-access";
+import { roomIdParam } from "../middleware/room-id";
 import { requireSession } from "../middleware/session";
-import { CreateRoomBodySchema, MarkReadBodySchema, type RoomDetails, type RoomList } from "../protocol/http-api";
-import { createRoom, joinRoom, leaveRoom, listMembers, listRooms, markRead, toSummary } from "../rooms/room-directory";
-
-async function readJson(req: Request): Promise<unknown> {
-	try {
-		return await req.json();
-	} catch {
-		return undefined;
-	}
-}
+import { validate } from "../middleware/validate";
+import {
+	CreateRoomBodySchema,
+	MarkReadBodySchema,
+	MembersQuerySchema,
+	type RoomDetails,
+	type RoomList,
+} from "../protocol/http-api";
+import {
+	createRoom,
+	joinRoom,
+	leaveRoom,
+	listMembers,
+	listRooms,
+	markRead,
+	roomsCreatedSince,
+	toSummary,
+} from "../rooms/room-directory";
 
 /** `/api/rooms`: the rooms a user can see, and creating one. */
 export const roomListRoutes = new Hono<AppEnv>()
 	.use(requireSession)
-	.get("/", async (c) => {
+	.get("/", async (c) => c.json({ rooms: await listRooms(getDb(c.env.DB), c.var.user.id) } satisfies RoomList))
+	.post("/", validate("json", CreateRoomBodySchema), async (c) => {
 		const user = c.var.user;
-		if (!user) throw new Error("requireSession let an anonymous request through");
-		return c.json({ rooms: await listRooms(getDb(c.env.DB), user.id) } satisfies RoomList);
-	})
-	.post("/", async (c) => {
-		const user = c.var.user;
-		if (!user) throw new Error("requireSession let an anonymous request through");
-		const body = v.safeParse(CreateRoomBodySchema, await readJson(c.req.raw));
-		if (!body.success) return jsonError(c, 400, "bad_body", body.issues[0].message);
-		const created = await createRoom(getDb(c.env.DB), user.id, body.output.name, body.output.visibility);
+		const body = c.req.valid("json");
+		// Each room is a Durable Object and a line in everyone's "browse": a bounded number per day.
+		const limits = settings(c.env);
+		const quota = Math.floor(user.isAnonymous ? limits.ROOMS_PER_GUEST_PER_DAY : limits.ROOMS_PER_USER_PER_DAY);
+		const now = Date.now();
+		const recent = await roomsCreatedSince(getDb(c.env.DB), user.id, now - DAY_MS);
+		if (recent.count >= quota) {
+			const message = `You can create ${quota} rooms a day${user.isAnonymous ? " as a guest" : ""}. Try again later.`;
+			return overQuota(c, (recent.oldest ?? now) + DAY_MS - now, "room_quota", message);
+		}
+		const created = await createRoom(c.env.DB, user.id, body.name, body.visibility, now);
 		if (!created.ok && created.reason === "no_slug") {
 			return jsonError(c, 400, "bad_name", "Room names need at least one letter or digit.");
 		}
@@ -38,41 +50,43 @@ export const roomListRoutes = new Hono<AppEnv>()
 		return c.json(toSummary(created.room), 201);
 	});
 
-/** `/api/rooms/:room`: the info panel, joining, leaving and the read marker. */
+/** Members listed per page: fewer for a guest, whose account costs nothing to make. */
+function membersPageSize(env: Env, isGuest: boolean): number {
+	const limits = settings(env);
+	return Math.floor(isGuest ? limits.GUEST_MEMBERS_PAGE_SIZE : limits.MEMBERS_PAGE_SIZE);
+}
+
+/** `/api/rooms/:room`: the info panel, members, joining, leaving and the read marker. */
 export const roomRoutes = new Hono<AppEnv>()
-	.use(requireSession, roomAccess)
+	.use(roomIdParam, requireSession, roomAccess)
 	.get("/", async (c) => {
 		const room = c.var.room;
 		const [members, stats] = await Promise.all([
-			listMembers(getDb(c.env.DB), room.id),
+			listMembers(getDb(c.env.DB), room.id, membersPageSize(c.env, c.var.user.isAnonymous === true)),
 			roomStub(c.env, room.id).getStats(),
 		]);
 		return c.json({ room: toSummary(room), members, stats } satisfies RoomDetails);
 	})
+	.get("/members", validate("query", MembersQuerySchema), async (c) => {
+		const size = membersPageSize(c.env, c.var.user.isAnonymous === true);
+		return c.json(await listMembers(getDb(c.env.DB), c.var.room.id, size, c.req.valid("query").cursor));
+	})
 	// Only public rooms get here without membership (roomAccess hides the rest).
 	.post("/join", async (c) => {
-		const user = c.var.user;
-		if (!user) throw new Error("requireSession let an anonymous request through");
 		const room = c.var.room;
-		await joinRoom(getDb(c.env.DB), room.id, user.id, room.latestSeq);
+		await joinRoom(getDb(c.env.DB), room.id, c.var.user.id, room.latestSeq);
 		return c.json(toSummary({ ...room, lastReadSeq: room.lastReadSeq ?? room.latestSeq }));
 	})
 	.post("/leave", async (c) => {
-		const user = c.var.user;
-		if (!user) throw new Error("requireSession let an anonymous request through");
 		const room = c.var.room;
-		await leaveRoom(getDb(c.env.DB), room.id, user.id);
+		await leaveRoom(getDb(c.env.DB), room.id, c.var.user.id);
 		// A private room is closed to them from now on, open sockets included.
-		if (room.visibility === "private") await roomStub(c.env, room.id).closeUser(user.id);
+		if (room.visibility === "private") await roomStub(c.env, room.id).closeUser(c.var.user.id);
 		return c.body(null, 204);
 	})
-	.put("/read", async (c) => {
-		const user = c.var.user;
-		if (!user) throw new Error("requireSession let an anonymous request through");
+	.put("/read", validate("json", MarkReadBodySchema), async (c) => {
 		const room = c.var.room;
 		if (room.lastReadSeq === null) return jsonError(c, 409, "not_member", "Join the room first.");
-		const body = v.safeParse(MarkReadBodySchema, await readJson(c.req.raw));
-		if (!body.success) return jsonError(c, 400, "bad_body", body.issues[0].message);
-		const lastReadSeq = await markRead(getDb(c.env.DB), room.id, user.id, body.output.seq);
+		const lastReadSeq = await markRead(getDb(c.env.DB), room.id, c.var.user.id, c.req.valid("json").seq);
 		return c.json({ lastReadSeq });
 	});

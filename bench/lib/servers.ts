@@ -78,6 +78,9 @@ export async function startParlor(port: number, cpus: string | null): Promise<Pa
 			MESSAGE_RETENTION_DAYS: "3650",
 			// The fanout steps open up to 1,000 sockets as one user.
 			ROOM_SOCKETS_PER_USER: "100000",
+			// Load generators send far more frames per socket than a person could.
+			SOCKET_FRAME_BURST: "10000000",
+			SOCKET_FRAMES_PER_SECOND: "1000000",
 		}),
 	};
 	const prepared = spawnSync(NODE, ["scripts/prepare-local.mjs", "--fresh"], {

@@ -1,10 +1,9 @@
 import type { Context, Hono } from "hono";
+import { LOOPBACK_HOSTS } from "../../api/protocol/loopback.ts";
 import { EMULATOR_CLIENTS, type EmulatedProvider } from "./clients.ts";
 import { consentPage, errorPage } from "./consent-page.ts";
 import type { AuthorizationRequest, GrantStore } from "./grants.ts";
 import { EMULATOR_USERS, findUser } from "./users.ts";
-
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /**
  * The emulator's registered callback: the app's Better Auth callback for this provider on any

@@ -4,7 +4,11 @@ import { SignInPage } from "../features/auth/SignInPage";
 import { authMethodsQuery } from "../features/auth/session-queries";
 
 export const Route = createFileRoute("/sign-in")({
-	validateSearch: v.object({ redirect: v.optional(v.string()), error: v.optional(v.string()) }),
+	validateSearch: v.object({
+		redirect: v.optional(v.string()),
+		error: v.optional(v.string()),
+		notice: v.optional(v.string()),
+	}),
 	// Provider buttons are part of the first paint, not a flash after it.
 	loader: ({ context }) => context.queryClient.ensureQueryData(authMethodsQuery),
 	component: SignInRoute,
@@ -12,5 +16,8 @@ export const Route = createFileRoute("/sign-in")({
 
 function SignInRoute() {
 	const search = Route.useSearch();
-	return <SignInPage redirect={search().redirect} error={search().error} />;
+	// Notices are fixed texts chosen by code, never words from the address bar.
+	const notice =
+		search().notice === "password_reset" ? "Your password was changed. Sign in with the new one." : undefined;
+	return <SignInPage redirect={search().redirect} error={search().error} notice={notice} />;
 }

@@ -55,6 +55,9 @@ const options: V4MiniflareOptions = {
 				MESSAGE_RATE_LIMIT_PER_SECOND: "100000",
 				MESSAGE_RETENTION_COUNT: "1000000",
 				MESSAGE_RETENTION_DAYS: "3650",
+				// Clients blast their sends; the frame budget has its own tests.
+				SOCKET_FRAME_BURST: "100000",
+				SOCKET_FRAMES_PER_SECOND: "100000",
 			},
 		},
 	],

@@ -42,6 +42,33 @@ export class TestClient {
 		return body.user;
 	}
 
+	/** The mail the app sent to `to`, read from the local mailbox (development and tests only). */
+	async mailbox(to: string): Promise<Array<{ subject: string; text: string }>> {
+		const res = await this.fetch(`/api/dev/mailbox?to=${encodeURIComponent(to)}`);
+		if (!res.ok) throw new Error(`mailbox: ${res.status} ${await res.text()}`);
+		return ((await res.json()) as { mails: Array<{ subject: string; text: string }> }).mails;
+	}
+
+	/** The first link in the newest mail to `to` whose subject matches. */
+	async linkFromMail(to: string, subject: RegExp): Promise<string> {
+		const mail = (await this.mailbox(to)).filter((m) => subject.test(m.subject)).at(-1);
+		const link = mail?.text.match(/https?:\/\/\S+/)?.[0];
+		if (!link) throw new Error(`no mail matching ${subject} to ${to}`);
+		return link;
+	}
+
+	/** Signs up with email as a person would: the form, then the link in the confirmation mail. */
+	async signUpVerified(email: string, password: string, name: string): Promise<{ id: string; name: string }> {
+		const res = await this.postJson("/api/auth/sign-up/email", { email, password, name, callbackURL: "/" });
+		if (!res.ok) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
+		const link = await this.linkFromMail(email, /Confirm your email/);
+		const verified = await this.fetch(link, { redirect: "manual" });
+		if (verified.status !== 302) throw new Error(`verification failed: ${verified.status} ${await verified.text()}`);
+		const me = await this.fetch("/api/me");
+		if (!me.ok) throw new Error(`not signed in after verifying: ${me.status}`);
+		return ((await me.json()) as { user: { id: string; name: string } }).user;
+	}
+
 	/** Another client with a copy of this one's cookies, as if they had been stolen mid-flow. */
 	clone(): TestClient {
 		const copy = new TestClient(this.origin);

@@ -8,9 +8,14 @@ describe("oauthErrorMessage", () => {
 	it("treats replayed or stale state as an expired attempt", () => {
 		expect(oauthErrorMessage("state_mismatch")).toMatch(/expired or was already used/);
 	});
-	it("shows unknown codes truncated, never as markup", () => {
-		const message = oauthErrorMessage(`<img src=x>${"a".repeat(100)}`);
-		expect(message.length).toBeLessThan(120);
-		expect(message).toContain("<img src=x>");
+	it("explains a used or expired email link", () => {
+		expect(oauthErrorMessage("INVALID_TOKEN")).toMatch(/link expired/);
 	});
+	it.each([`<img src=x>${"a".repeat(100)}`, "Your account is locked, call +1 555 0100 to unlock it", "\u202Egnp.exe"])(
+		"never echoes an unknown code (%s) into the page",
+		(code) => {
+			const message = oauthErrorMessage(code);
+			expect(message).toBe("Sign-in did not complete. Please try again.");
+		},
+	);
 });

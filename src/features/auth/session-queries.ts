@@ -1,4 +1,4 @@
-import { queryOptions } from "@tanstack/solid-query";
+import { type QueryClient, queryOptions } from "@tanstack/solid-query";
 import * as v from "valibot";
 import { type AuthMethods, AuthMethodsSchema, type MeResponse, MeResponseSchema } from "../../../api/protocol/http-api";
 
@@ -15,6 +15,20 @@ export const sessionQuery = queryOptions({
 	},
 	staleTime: 60_000,
 });
+
+/**
+ * Whether the session is still alive, asked of the Worker (which checks the session store, not
+ * the cookie). A network failure counts as alive: reconnecting will ask again, and signing
+ * someone out because their train went into a tunnel would be wrong.
+ */
+export async function sessionAlive(queryClient: QueryClient): Promise<boolean> {
+	try {
+		const me = await queryClient.fetchQuery({ ...sessionQuery, staleTime: 0 });
+		return me !== null;
+	} catch {
+		return true;
+	}
+}
 
 /** Which sign-in methods the server offers; OAuth providers appear only when configured. */
 export const authMethodsQuery = queryOptions({

@@ -5,7 +5,13 @@ import { MAX_TEXT_LENGTH } from "../../../api/protocol/room-protocol";
 const COUNT_FROM = MAX_TEXT_LENGTH - 500;
 
 /** Enter sends, Shift+Enter adds a line; focus stays here after sending. Never disabled: unsent messages wait in the outbox. */
-export function Composer(props: { roomName: string; onSend: (text: string) => void; onInput?: () => void }) {
+export function Composer(props: {
+	roomName: string;
+	/** The room is holding this user's sends back for a moment; they go out by themselves. */
+	limited?: boolean;
+	onSend: (text: string) => void;
+	onInput?: () => void;
+}) {
 	const [text, setText] = createSignal("");
 	let textarea: HTMLTextAreaElement | undefined;
 
@@ -57,6 +63,11 @@ export function Composer(props: { roomName: string; onSend: (text: string) => vo
 					Send
 				</button>
 			</div>
+			<Show when={props.limited}>
+				<p class="mt-1 text-xs text-zinc-600 dark:text-zinc-400" role="status">
+					Slow down a little: your messages will go out in a moment, in order.
+				</p>
+			</Show>
 			<Show when={text().length >= COUNT_FROM}>
 				<p class="mt-1 text-right text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
 					{text().length} / {MAX_TEXT_LENGTH}

@@ -1,5 +1,7 @@
 import { Match, Show, Switch } from "solid-js";
+import { userLabel } from "../../../api/protocol/display-text";
 import { Avatar } from "../../components/ui/Avatar";
+import { UserName } from "../../components/ui/Names";
 import type { ChatRow } from "./chat-rows";
 import { useNow } from "./clock";
 import { dayLabel, fullTime, shortTime } from "./relative-time";
@@ -62,7 +64,7 @@ export function MessageRow(props: { row: ChatRow } & Actions) {
 					<article
 						class="group flex gap-3 px-4 hover:bg-zinc-50 dark:hover:bg-zinc-900/60"
 						classList={{ "pt-3": !row().grouped, "pt-0.5": row().grouped }}
-						aria-label={`${row().message.author.name}, ${fullTime(row().message.createdAt)}`}
+						aria-label={`${userLabel(row().message.author)}, ${fullTime(row().message.createdAt)}`}
 						data-seq={row().message.seq}
 					>
 						<div class="w-9 shrink-0">
@@ -76,10 +78,12 @@ export function MessageRow(props: { row: ChatRow } & Actions) {
 						</div>
 						<div class="min-w-0 flex-1 pb-0.5">
 							<Show when={!row().grouped}>
-								<div class="flex items-baseline gap-2">
-									<span dir="auto" class="truncate text-sm font-semibold [unicode-bidi:isolate]">
-										{row().message.author.name}
-									</span>
+								<div class="flex min-w-0 items-baseline gap-2">
+									<UserName
+										name={row().message.author.name}
+										guest={row().message.author.guest}
+										class="text-sm font-semibold"
+									/>
 									<Timestamp at={row().message.createdAt} />
 								</div>
 							</Show>
@@ -93,7 +97,7 @@ export function MessageRow(props: { row: ChatRow } & Actions) {
 					<article
 						class="flex gap-3 px-4"
 						classList={{ "pt-3": !row().grouped, "pt-0.5": row().grouped }}
-						aria-label={`${row().author.name}, ${row().entry.status === "failed" ? "not sent" : "sending"}`}
+						aria-label={`${userLabel(row().author)}, ${row().entry.status === "failed" ? "not sent" : "sending"}`}
 						data-status={row().entry.status === "failed" ? "failed" : "pending"}
 					>
 						<div class="w-9 shrink-0">
@@ -103,9 +107,7 @@ export function MessageRow(props: { row: ChatRow } & Actions) {
 						</div>
 						<div class="min-w-0 flex-1 pb-0.5">
 							<Show when={!row().grouped}>
-								<span dir="auto" class="truncate text-sm font-semibold [unicode-bidi:isolate]">
-									{row().author.name}
-								</span>
+								<UserName name={row().author.name} guest={row().author.guest} class="text-sm font-semibold" />
 							</Show>
 							<MessageText text={row().entry.text} dim />
 							<Show

@@ -1,4 +1,5 @@
 import { For, Show } from "solid-js";
+import { userLabel } from "../../../api/protocol/display-text";
 import type { Author } from "../../../api/protocol/room-protocol";
 import { Avatar } from "../../components/ui/Avatar";
 import { typingLabel } from "./typing";
@@ -7,7 +8,8 @@ const SHOWN_AVATARS = 4;
 
 /** Who is here now: a few faces and a count. */
 export function PresenceSummary(props: { users: Author[] }) {
-	const names = () => props.users.map((u) => u.name).join(", ");
+	// Each name isolated: one right-to-left name must not reorder the whole list.
+	const names = () => props.users.map(userLabel).join(", ");
 	return (
 		<Show when={props.users.length > 0}>
 			<div class="flex items-center gap-2" title={names()} data-testid="presence">

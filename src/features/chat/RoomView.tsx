@@ -5,6 +5,7 @@ import type { RoomList } from "../../../api/protocol/http-api";
 import { type Author, DEFAULT_ROOM_ID } from "../../../api/protocol/room-protocol";
 import { ApiRequestError } from "../../api-request";
 import { Button } from "../../components/ui/Button";
+import { RoomName } from "../../components/ui/Names";
 import { createQueryData } from "../../query-data";
 import { sessionQueryKey } from "../auth/session-queries";
 import { RoomInfoPanel } from "../rooms/RoomInfoPanel";
@@ -147,11 +148,11 @@ function RoomConversation(props: { roomId: string; me: Author; history: RoomHist
 		<div class="flex min-h-0 flex-1">
 			<section class="flex min-h-0 min-w-0 flex-1 flex-col" aria-labelledby="room-title">
 				<header class="flex h-12 shrink-0 items-center gap-3 border-b border-zinc-200 px-4 dark:border-zinc-800">
-					<h1 id="room-title" class="min-w-0 flex-1 truncate text-base font-bold">
+					<h1 id="room-title" class="flex min-w-0 flex-1 items-baseline gap-1 text-base font-bold">
 						<span class="text-zinc-500 dark:text-zinc-400" aria-hidden="true">
-							{summary()?.visibility === "private" ? "🔒 " : "# "}
+							{summary()?.visibility === "private" ? "🔒" : "#"}
 						</span>
-						{summary()?.name ?? props.roomId}
+						<RoomName name={summary()?.name ?? props.roomId} id={props.roomId} />
 					</h1>
 					<PresenceSummary users={session.present()} />
 					<Button
@@ -218,6 +219,7 @@ function RoomConversation(props: { roomId: string; me: Author; history: RoomHist
 				<TypingLine users={session.typing()} />
 				<Composer
 					roomName={summary()?.name ?? props.roomId}
+					limited={session.limited()}
 					onInput={session.typed}
 					onSend={(text) => {
 						session.send(text);

@@ -4,8 +4,8 @@ import { buildRows, keepUnchangedRows, rowKey } from "./chat-rows";
 import type { OutboxEntry } from "./outbox";
 import { dayLabel, shortTime } from "./relative-time";
 
-const ada = { id: "ada", name: "Ada", image: null };
-const bob = { id: "bob", name: "Bob", image: null };
+const ada = { id: "ada", name: "Ada", image: null, guest: false };
+const bob = { id: "bob", name: "Bob", image: null, guest: false };
 const at = (day: number, h: number, m: number) => new Date(2026, 10, day, h, m).getTime();
 let seq = 0;
 const msg = (author: typeof ada, createdAt: number): ChatMessage => ({

@@ -7,14 +7,16 @@ import { findGap, flattenMessages, type HistoryData, latestCachedSeq, mergeMessa
 const msg = (seq: number): ChatMessage => ({
 	seq,
 	id: `id-${seq}`,
-	author: { id: "u", name: "U", image: null },
+	author: { id: "u", name: "U", image: null, guest: false },
 	text: `m${seq}`,
 	createdAt: seq * 1000,
 	clientId: `client-${seq}`,
 });
 
 function page(seqs: number[], latestSeq: number, hasMore: boolean): HistoryPage {
-	return { roomId: "r", messages: seqs.map(msg), oldestSeq: 1, latestSeq, hasMore };
+	// As the server answers: with nothing older left, the page starts at the room's oldest seq.
+	const oldestSeq = hasMore ? 1 : (seqs[0] ?? latestSeq + 1);
+	return { roomId: "r", messages: seqs.map(msg), oldestSeq, latestSeq, hasMore };
 }
 
 const data = (...pages: HistoryPage[]): HistoryData => ({
@@ -82,9 +84,24 @@ describe("findGap and latestCachedSeq", () => {
 		expect(findGap(data(page([1, 2, 3], 3, false)))).toBeNull();
 	});
 
-	it("reports the room's latest seq even when no message is kept", () => {
+	it("reports the room's latest seq even when no message is kept, 0 for an empty room", () => {
 		expect(latestCachedSeq(data(page([], 42, false)))).toBe(42);
-		expect(latestCachedSeq(data(page([], 0, false)))).toBeNull();
+		expect(latestCachedSeq(data(page([], 0, false)))).toBe(0);
+		expect(latestCachedSeq(undefined)).toBeNull();
+	});
+
+	// Issue 15.5: a room that was empty when it was loaded, then got messages while away.
+	it("finds a hole when the cache holds fewer than two messages", () => {
+		const empty = data(page([], 0, false));
+		expect(findGap(mergeMessages(empty, [msg(4)]))).toEqual({ after: 0, before: 4 });
+		expect(findGap(empty, 3)).toEqual({ after: 0, before: 4 });
+		expect(findGap(data(page([7], 7, false)), 9)).toEqual({ after: 7, before: 10 });
+		expect(findGap(empty, 0)).toBeNull();
+	});
+
+	it("does not take unloaded older history for a hole", () => {
+		expect(findGap(data(page([40, 41], 41, true)))).toBeNull();
+		expect(findGap(data(page([40, 41], 41, true)), 43)).toEqual({ after: 41, before: 44 });
 	});
 });
 

@@ -19,6 +19,8 @@ function insertSorted(messages: ChatMessage[], incoming: ChatMessage[]): ChatMes
 export function mergeMessages(data: HistoryData, incoming: ChatMessage[]): HistoryData {
 	const pageCount = data.pages.length;
 	if (pageCount === 0 || incoming.length === 0) return data;
+	const appended = appendNewer(data, incoming);
+	if (appended) return appended;
 	const known = new Set<number>();
 	for (const page of data.pages) for (const m of page.messages) known.add(m.seq);
 	const fresh = incoming.filter((m) => !known.has(m.seq));
@@ -39,6 +41,26 @@ export function mergeMessages(data: HistoryData, incoming: ChatMessage[]): Histo
 	return { ...data, pages };
 }
 
+/**
+ * The common case, a live push: every incoming seq is above the newest cached one. Then only the
+ * newest page changes and nothing else is looked at, however long the loaded history is. Null
+ * when the fast path does not apply.
+ */
+function appendNewer(data: HistoryData, incoming: ChatMessage[]): HistoryData | null {
+	const last = data.pages.at(-1);
+	const newestCached = last?.messages.at(-1)?.seq;
+	if (!last || newestCached === undefined) return null;
+	let previous = newestCached;
+	for (const m of incoming) {
+		// Ascending and above the cache; anything else (a duplicate, a backfill) takes the full path.
+		if (m.seq <= previous) return null;
+		previous = m.seq;
+	}
+	const messages = [...last.messages, ...incoming];
+	const pages = [...data.pages.slice(0, -1), { ...last, messages, latestSeq: Math.max(last.latestSeq, previous) }];
+	return { ...data, pages };
+}
+
 /** Every cached message once, ascending by `seq` (pages may overlap after a refetch). */
 export function flattenMessages(data: HistoryData | undefined): ChatMessage[] {
 	if (!data) return [];
@@ -56,25 +78,34 @@ export function flattenMessages(data: HistoryData | undefined): ChatMessage[] {
 	return out;
 }
 
-/** The highest `seq` in the cache, or null when it holds none. */
+/**
+ * What the client holds, for `hello {since}`: the highest seq in the cache, or, when the cache
+ * holds no message, the room's latest seq when the page was fetched (0 for an empty room). Null
+ * only when nothing was loaded yet; then the room cannot replay, and the first page covers it.
+ */
 export function latestCachedSeq(data: HistoryData | undefined): number | null {
 	const last = data?.pages.at(-1);
 	if (!last) return null;
-	const seq = last.messages.at(-1)?.seq;
-	// An empty room still tells us where it stands, so a resume can start from there.
-	return seq ?? (last.latestSeq > 0 ? last.latestSeq : null);
+	return last.messages.at(-1)?.seq ?? last.latestSeq;
 }
 
 /**
- * The first hole in the cached run of seqs: room seqs are consecutive (pruning only removes the
- * oldest), so a hole means messages were missed and must be fetched.
+ * The first hole in what the cache should hold. Room seqs are consecutive (pruning only removes
+ * the oldest), so the cache should run without holes from its first message, or from the room's
+ * oldest seq when nothing older is left to load (which covers a cache that held no message at
+ * all), up to `knownLatest`, the highest seq the room said it has. A hole means messages were
+ * missed and must be fetched.
  */
-export function findGap(data: HistoryData | undefined): { after: number; before: number } | null {
+export function findGap(data: HistoryData | undefined, knownLatest = 0): { after: number; before: number } | null {
+	const oldestPage = data?.pages[0];
+	if (!data || !oldestPage) return null;
 	const messages = flattenMessages(data);
-	for (let i = 1; i < messages.length; i++) {
-		const prev = messages[i - 1]?.seq ?? 0;
-		const next = messages[i]?.seq ?? 0;
-		if (next > prev + 1) return { after: prev, before: next };
+	const first = messages[0]?.seq;
+	let previous = !oldestPage.hasMore ? oldestPage.oldestSeq - 1 : first === undefined ? null : first - 1;
+	if (previous === null) return null;
+	for (const m of messages) {
+		if (m.seq > previous + 1) return { after: previous, before: m.seq };
+		previous = Math.max(previous, m.seq);
 	}
-	return null;
+	return knownLatest > previous ? { after: previous, before: knownLatest + 1 } : null;
 }

@@ -1,14 +1,14 @@
 import { useQueryClient } from "@tanstack/solid-query";
 import { createSignal, onCleanup } from "solid-js";
-import type { Author, ErrorFrame } from "../../../api/protocol/room-protocol";
+import type { Author, ChatMessage, ErrorFrame } from "../../../api/protocol/room-protocol";
+import { sessionAlive } from "../auth/session-queries";
+import { LiveMerge } from "./live-merge";
 import { type HistoryData, latestCachedSeq } from "./message-cache";
-import { LiveMerge, roomHistoryKey } from "./message-queries";
+import { roomHistoryKey } from "./message-queries";
 import { Outbox, type OutboxEntry } from "./outbox";
 import { type ConnectionState, RoomSocket, roomSocketUrl } from "./room-socket";
+import { SendQueue } from "./send-queue";
 import { TypingNotices, typingThrottle } from "./typing";
-
-/** A send without an ack for this long, on an open socket, is shown as failed with Retry. */
-export const ACK_TIMEOUT_MS = 10_000;
 
 const SEND_ERRORS: Partial<Record<ErrorFrame["code"], string>> = {
 	text_empty: "Message is empty.",
@@ -16,8 +16,8 @@ const SEND_ERRORS: Partial<Record<ErrorFrame["code"], string>> = {
 };
 
 /**
- * The Solid side of a room: connects the framework-free socket, the history cache and the
- * persisted outbox, and exposes them as signals. One per mounted room view.
+ * The Solid side of a room: connects the framework-free socket, the history cache, the
+ * persisted outbox and its send queue, and exposes them as signals. One per mounted room view.
  */
 export function createRoomSession(
 	roomId: () => string,
@@ -34,28 +34,15 @@ export function createRoomSession(
 	const [connection, setConnection] = createSignal<ConnectionState>("connecting");
 	const [present, setPresent] = createSignal<Author[]>([]);
 	const [typing, setTyping] = createSignal<Author[]>([]);
+	const [limited, setLimited] = createSignal(false);
 	const typingNotices = new TypingNotices(setTyping);
-	const ackTimers = new Map<string, ReturnType<typeof setTimeout>>();
-	const retryTimers = new Set<ReturnType<typeof setTimeout>>();
 	let author: Author = me;
 
-	const stopAckTimer = (clientId: string) => {
-		clearTimeout(ackTimers.get(clientId));
-		ackTimers.delete(clientId);
+	/** A message of this user's that the room stored (seen live, in a replay or in history) leaves the outbox. */
+	const settle = (messages: readonly ChatMessage[]) => {
+		if (outbox.list().length === 0) return;
+		for (const m of messages) if (m.author.id === me.id && outbox.get(m.clientId)) queue.stored(m.clientId);
 	};
-
-	function transmit(entry: OutboxEntry): void {
-		if (!socket.send({ type: "send", clientId: entry.clientId, text: entry.text })) return;
-		outbox.update(entry.clientId, { status: "sending", error: undefined });
-		stopAckTimer(entry.clientId);
-		ackTimers.set(
-			entry.clientId,
-			setTimeout(() => {
-				ackTimers.delete(entry.clientId);
-				outbox.update(entry.clientId, { status: "failed", error: "No answer from the server." });
-			}, ACK_TIMEOUT_MS),
-		);
-	}
 
 	const socket = new RoomSocket(roomSocketUrl(id), () => latestCachedSeq(queryClient.getQueryData<HistoryData>(key)), {
 		onState: (state) => {
@@ -65,25 +52,21 @@ export function createRoomSession(
 			setPresent([]);
 			typingNotices.dispose();
 			setTyping([]);
-			// Whatever was on the wire is unconfirmed; it goes again (same clientId) after the next welcome.
-			for (const entry of outbox.list()) {
-				if (entry.status !== "sending") continue;
-				stopAckTimer(entry.clientId);
-				outbox.update(entry.clientId, { status: "queued" });
-			}
+			queue.disconnected();
 		},
 		onWelcome: (frame) => {
 			author = frame.you;
-			for (const entry of outbox.list()) if (entry.status !== "failed") transmit(entry);
+			live.known(frame.latestSeq);
+			queue.connected();
 		},
 		onMessages: (messages) => {
 			live.push(messages);
+			settle(messages);
 			for (const message of messages) typingNotices.stopped(message.author.id);
 		},
 		onPresence: setPresent,
 		onTyping: (user) => typingNotices.noticed(user),
 		onAck: (ack) => {
-			stopAckTimer(ack.clientId);
 			const entry = outbox.get(ack.clientId);
 			if (!entry) return;
 			// A resend of a stored message is acked without a broadcast: rebuild it from the ack.
@@ -91,65 +74,53 @@ export function createRoomSession(
 				[{ seq: ack.seq, id: ack.id, createdAt: ack.createdAt, clientId: ack.clientId, text: entry.text, author }],
 				{ now: true },
 			);
-			outbox.remove(ack.clientId);
+			queue.stored(ack.clientId);
 		},
 		onError: (error) => {
-			const entry = error.ref ? outbox.get(error.ref) : undefined;
-			if (!entry) return;
-			stopAckTimer(entry.clientId);
-			if (error.code === "rate_limited") {
-				// Not stored; it keeps its place and goes again when the room allows.
-				outbox.update(entry.clientId, { status: "queued" });
-				const timer = setTimeout(() => {
-					retryTimers.delete(timer);
-					const current = outbox.get(entry.clientId);
-					if (current && current.status === "queued") transmit(current);
-				}, error.retryAfterMs ?? 1_000);
-				retryTimers.add(timer);
-				return;
-			}
-			outbox.update(entry.clientId, { status: "failed", error: SEND_ERRORS[error.code] ?? error.message });
+			if (error.code === "rate_limited") return queue.rateLimited(error.ref, error.retryAfterMs ?? 1_000);
+			if (error.ref && outbox.get(error.ref)) queue.failed(error.ref, SEND_ERRORS[error.code] ?? error.message);
 		},
 		onReset: () => void live.reset(),
 		onSessionEnded,
+		sessionAlive: () => sessionAlive(queryClient),
 		onLeftRoom,
 	});
+	const queue = new SendQueue(outbox, socket, setLimited);
 	const unsubscribe = outbox.subscribe(setPending);
+	// A reload can find its outbox already stored (acked just before the page went): history says so.
+	const unwatch = queryClient.getQueryCache().subscribe((event) => {
+		if (event.type !== "updated" || event.query.queryHash !== JSON.stringify(key)) return;
+		settle(queryClient.getQueryData<HistoryData>(key)?.pages.at(-1)?.messages ?? []);
+	});
 	const typingSender = typingThrottle(() => socket.send({ type: "typing" }));
 
 	onCleanup(() => {
 		unsubscribe();
+		unwatch();
 		socket.close();
 		live.dispose();
+		queue.dispose();
+		outbox.dispose();
 		typingNotices.dispose();
-		for (const timer of ackTimers.values()) clearTimeout(timer);
-		for (const timer of retryTimers) clearTimeout(timer);
 	});
 
 	return {
 		connection,
 		pending,
+		/** True while the room holds this user's sends back for sending too fast. */
+		limited,
 		/** Users in the room now, each once, by name; empty while not connected. */
 		present,
 		/** Other users typing now. */
 		typing,
 		send(text: string): void {
-			const entry = outbox.add(crypto.randomUUID(), text, Date.now());
-			transmit(entry);
+			queue.add(crypto.randomUUID(), text);
 			typingSender.reset();
 		},
 		/** Call on every edit of the draft; the room hears about it at most every couple of seconds. */
 		typed: () => typingSender.typed(),
-		retry(clientId: string): void {
-			const entry = outbox.get(clientId);
-			if (!entry) return;
-			outbox.update(clientId, { status: "queued", error: undefined });
-			transmit({ ...entry, status: "queued" });
-		},
-		discard(clientId: string): void {
-			stopAckTimer(clientId);
-			outbox.remove(clientId);
-		},
+		retry: (clientId: string) => queue.retry(clientId),
+		discard: (clientId: string) => queue.discard(clientId),
 		reconnect: () => socket.reconnect(),
 	};
 }

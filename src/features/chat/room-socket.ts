@@ -5,6 +5,7 @@ import {
 	type ChatMessage,
 	CLOSE_DISPLACED,
 	CLOSE_LEFT_ROOM,
+	CLOSE_SESSION_ENDED,
 	type ClientMessage,
 	type ErrorFrame,
 	PING_FRAME,
@@ -27,8 +28,15 @@ export type RoomSocketHandlers = {
 	onPresence(users: Author[]): void;
 	/** Another user is typing. */
 	onTyping(user: Author): void;
-	/** The room closed the socket because the session ended (1008); reconnecting cannot help. */
+	/** The session ended for good (the room said so and `/api/me` agrees); reconnecting cannot help. */
 	onSessionEnded(): void;
+	/**
+	 * Whether the session is still alive (asks `/api/me`). Asked when the room closes the socket
+	 * for an ended session, since the room only knows the expiry the socket opened with and
+	 * Better Auth may have extended it since, and after repeated failed connects, since a refused
+	 * upgrade reaches a browser as a bare failure.
+	 */
+	sessionAlive(): Promise<boolean>;
 	/** This user left the room (a private one) here or on another device; it is closed to them. */
 	onLeftRoom(): void;
 };
@@ -36,7 +44,8 @@ export type RoomSocketHandlers = {
 /** Keep-alive: the room's runtime answers pings without waking it; a missing pong means a dead link. */
 const PING_EVERY_MS = 20_000;
 const PONG_TIMEOUT_MS = 8_000;
-const SESSION_ENDED = 1008;
+/** Connects that fail in a row before the client asks whether its session is the reason. */
+const FAILURES_BEFORE_SESSION_CHECK = 3;
 
 /** Spreads reconnects of many clients over time (full jitter) so a restart is not a thundering herd. */
 function jitterMs(attempt: number): number {
@@ -56,6 +65,8 @@ export class RoomSocket {
 	private state: ConnectionState = "connecting";
 	private everOpened = false;
 	private ready = false;
+	/** Closes in a row that never reached `welcome`. */
+	private failures = 0;
 	private pingTimer: ReturnType<typeof setInterval> | undefined;
 	private pongTimer: ReturnType<typeof setTimeout> | undefined;
 	private readonly cleanups: Array<() => void> = [];
@@ -88,12 +99,15 @@ export class RoomSocket {
 		});
 		this.ws.addEventListener("message", (event) => this.receive(event.data));
 		this.ws.addEventListener("close", (event) => {
+			const wasReady = this.ready;
 			this.ready = false;
 			this.stopPings();
-			if (event.code === SESSION_ENDED) {
+			this.failures = wasReady ? 0 : this.failures + 1;
+			if (event.code === CLOSE_SESSION_ENDED) {
+				// Hold the automatic reconnect until the Worker says whether the session lives on.
 				this.ws.close();
-				this.setState("closed");
-				this.handlers.onSessionEnded();
+				this.setState("reconnecting");
+				void this.confirmSession();
 				return;
 			}
 			if (event.code === CLOSE_LEFT_ROOM) {
@@ -111,6 +125,7 @@ export class RoomSocket {
 			}
 			if (this.state !== "closed")
 				this.setState(navigator.onLine ? (this.everOpened ? "reconnecting" : "connecting") : "offline");
+			if (this.failures > 0 && this.failures % FAILURES_BEFORE_SESSION_CHECK === 0) void this.confirmSession(false);
 		});
 		this.listen(window, "online", () => this.reconnectIfDown());
 		this.listen(window, "offline", () => {
@@ -186,6 +201,22 @@ export class RoomSocket {
 				break;
 			case "pong":
 				break;
+		}
+	}
+
+	/**
+	 * Asks whether the session lives on: reconnect when it does (the upgrade carries its new
+	 * expiry to the room), sign out only when the Worker says it has ended (401).
+	 */
+	private async confirmSession(reconnect = true): Promise<void> {
+		const alive = await this.handlers.sessionAlive();
+		if (this.state === "closed") return;
+		if (!alive) {
+			this.ws.close();
+			this.setState("closed");
+			this.handlers.onSessionEnded();
+		} else if (reconnect) {
+			this.ws.reconnect();
 		}
 	}
 

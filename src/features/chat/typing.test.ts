@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Author } from "../../../api/protocol/room-protocol";
 import { TypingNotices, typingLabel, typingThrottle } from "./typing";
 
-const ada: Author = { id: "ada", name: "Ada", image: null };
-const bob: Author = { id: "bob", name: "Bob", image: null };
-const cy: Author = { id: "cy", name: "Cy", image: null };
-const di: Author = { id: "di", name: "Di", image: null };
+const ada: Author = { id: "ada", name: "Ada", image: null, guest: false };
+const bob: Author = { id: "bob", name: "Bob", image: null, guest: false };
+const cy: Author = { id: "cy", name: "Cy", image: null, guest: false };
+const di: Author = { id: "di", name: "Di", image: null, guest: false };
 
 describe("TypingNotices", () => {
 	beforeEach(() => vi.useFakeTimers());
@@ -45,7 +45,14 @@ describe("typingLabel", () => {
 		[[ada, bob, cy], "Ada, Bob and Cy are typing…"],
 		[[ada, bob, cy, di], "Several people are typing…"],
 	])("%#", (users, label) => {
-		expect(typingLabel(users)).toBe(label);
+		// Names are isolated from the sentence around them; strip the marks to read it.
+		expect(typingLabel(users).replace(/[\u2068\u2069]/g, "")).toBe(label);
+	});
+
+	// Issue 15.13: a right-to-left override in a name must not reorder the rest of the line.
+	it("isolates each name and marks guests", () => {
+		const hostile = { id: "x", name: "\u202Eevil", image: null, guest: true };
+		expect(typingLabel([hostile, ada])).toBe("\u2068\u202Eevil\u2069 (guest) and \u2068Ada\u2069 are typing…");
 	});
 });
 

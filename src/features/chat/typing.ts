@@ -1,3 +1,4 @@
+import { userLabel } from "../../../api/protocol/display-text";
 import { type Author, TYPING_THROTTLE_MS, TYPING_TIMEOUT_MS } from "../../../api/protocol/room-protocol";
 
 /**
@@ -38,13 +39,17 @@ export class TypingNotices {
 	}
 }
 
-/** What the line above the composer says. */
+/**
+ * What the line above the composer says. Each name is isolated (U+2068…U+2069) so right-to-left
+ * text or direction marks in one name cannot reorder the sentence, and guests are marked.
+ */
 export function typingLabel(users: Author[]): string {
+	const name = userLabel;
 	const [a, b, c] = users;
 	if (!a) return "";
-	if (!b) return `${a.name} is typing…`;
-	if (!c) return `${a.name} and ${b.name} are typing…`;
-	return users.length === 3 ? `${a.name}, ${b.name} and ${c.name} are typing…` : "Several people are typing…";
+	if (!b) return `${name(a)} is typing…`;
+	if (!c) return `${name(a)} and ${name(b)} are typing…`;
+	return users.length === 3 ? `${name(a)}, ${name(b)} and ${name(c)} are typing…` : "Several people are typing…";
 }
 
 /**

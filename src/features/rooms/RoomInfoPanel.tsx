@@ -1,12 +1,15 @@
 import { useQueryClient } from "@tanstack/solid-query";
 import { useNavigate } from "@tanstack/solid-router";
 import { createSignal, For, Show } from "solid-js";
+import type { MemberPage } from "../../../api/protocol/http-api";
 import { type Author, DEFAULT_ROOM_ID } from "../../../api/protocol/room-protocol";
 import { Avatar } from "../../components/ui/Avatar";
 import { Button } from "../../components/ui/Button";
+import { UserName } from "../../components/ui/Names";
 import { createQueryData } from "../../query-data";
 import {
 	createInvite,
+	fetchMembers,
 	inviteUrl,
 	leaveRoom,
 	revokeInvite,
@@ -38,7 +41,9 @@ function Invites(props: { roomId: string }) {
 	const queryClient = useQueryClient();
 	const { data: invites } = createQueryData(() => roomInvitesQuery(props.roomId));
 	const [copied, setCopied] = createSignal<string | null>(null);
+	const [error, setError] = createSignal<string | null>(null);
 	const refresh = () => queryClient.invalidateQueries({ queryKey: roomInvitesKey(props.roomId) });
+	const expires = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 	return (
 		<section aria-labelledby="invites-title" class="space-y-2">
 			<h3 id="invites-title" class="text-sm font-semibold">
@@ -56,6 +61,7 @@ function Invites(props: { roomId: string }) {
 								value={inviteUrl(invite.token)}
 								onFocus={(e) => e.currentTarget.select()}
 							/>
+							<p class="text-xs text-zinc-600 dark:text-zinc-400">Works until {expires.format(invite.expiresAt)}</p>
 							<div class="flex gap-2">
 								<Button
 									variant="secondary"
@@ -86,12 +92,66 @@ function Invites(props: { roomId: string }) {
 				variant="secondary"
 				class="w-full"
 				onClick={async () => {
-					await createInvite(props.roomId);
-					await refresh();
+					setError(null);
+					try {
+						await createInvite(props.roomId);
+						await refresh();
+					} catch (e) {
+						setError(e instanceof Error ? e.message : "The invite link could not be made.");
+					}
 				}}
 			>
 				Create invite link
 			</Button>
+			<Show when={error()}>
+				<p role="alert" class="text-xs text-rose-700 dark:text-rose-400">
+					{error()}
+				</p>
+			</Show>
+		</section>
+	);
+}
+
+/** The room's members a page at a time: a big room does not send thousands of names at once. */
+function Members(props: { roomId: string; first: MemberPage; presentIds: Set<string> }) {
+	const [more, setMore] = createSignal<MemberPage[]>([]);
+	const [loading, setLoading] = createSignal(false);
+	const members = () => [...props.first.members, ...more().flatMap((page) => page.members)];
+	const next = () => (more().at(-1) ?? props.first).next;
+	async function loadMore() {
+		const cursor = next();
+		if (!cursor || loading()) return;
+		setLoading(true);
+		try {
+			const page = await fetchMembers(props.roomId, cursor);
+			setMore((pages) => [...pages, page]);
+		} finally {
+			setLoading(false);
+		}
+	}
+	return (
+		<section aria-labelledby="members-title" class="space-y-2">
+			<h3 id="members-title" class="text-sm font-semibold">
+				Members
+			</h3>
+			<ul class="space-y-1.5">
+				<For each={members()}>
+					{(member) => (
+						<li class="flex items-center gap-2">
+							<Avatar name={member.name} image={member.image} seed={member.id} size="sm" />
+							<UserName name={member.name} guest={member.guest} class="flex-1" />
+							<Show when={props.presentIds.has(member.id)}>
+								<span class="text-xs text-emerald-700 dark:text-emerald-400">here now</span>
+							</Show>
+						</li>
+					)}
+				</For>
+			</ul>
+			<Show when={next()}>
+				<Button variant="ghost" class="w-full" disabled={loading()} onClick={loadMore}>
+					Show more members
+				</Button>
+			</Show>
 		</section>
 	);
 }
@@ -144,24 +204,7 @@ export function RoomInfoPanel(props: { roomId: string; present: Author[]; onClos
 								value={`Latest ${numberFormat.format(d().stats.retention.maxMessages)}, up to ${numberFormat.format(d().stats.retention.maxDays)} days`}
 							/>
 						</dl>
-						<section aria-labelledby="members-title" class="space-y-2">
-							<h3 id="members-title" class="text-sm font-semibold">
-								Members ({d().members.length})
-							</h3>
-							<ul class="space-y-1.5">
-								<For each={d().members}>
-									{(member) => (
-										<li class="flex items-center gap-2">
-											<Avatar name={member.name} image={member.image} seed={member.id} size="sm" />
-											<span class="min-w-0 flex-1 truncate">{member.name}</span>
-											<Show when={presentIds().has(member.id)}>
-												<span class="text-xs text-emerald-600 dark:text-emerald-400">here now</span>
-											</Show>
-										</li>
-									)}
-								</For>
-							</ul>
-						</section>
+						<Members roomId={props.roomId} first={d().members} presentIds={presentIds()} />
 						<Show when={d().room.visibility === "private"}>
 							<Invites roomId={props.roomId} />
 						</Show>

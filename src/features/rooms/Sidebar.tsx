@@ -1,6 +1,7 @@
 import { Link } from "@tanstack/solid-router";
 import { createEffect, createSignal, For, onCleanup, Show } from "solid-js";
 import type { RoomSummary } from "../../../api/protocol/http-api";
+import { RoomName } from "../../components/ui/Names";
 import { createQueryData } from "../../query-data";
 import { NewRoomDialog } from "./NewRoomDialog";
 import { roomListQuery } from "./room-queries";
@@ -24,7 +25,7 @@ function RoomLink(props: { room: RoomSummary; current: boolean; onNavigate: () =
 				<span class="w-4 shrink-0 text-center text-zinc-500 dark:text-zinc-400" aria-hidden="true">
 					{props.room.visibility === "private" ? "🔒" : "#"}
 				</span>
-				<span class="min-w-0 flex-1 truncate">{props.room.name}</span>
+				<RoomName name={props.room.name} id={props.room.id} class="flex-1" />
 				<Show when={props.room.visibility === "private"}>
 					<span class="sr-only">(private)</span>
 				</Show>

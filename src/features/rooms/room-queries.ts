@@ -7,6 +7,8 @@ import {
 	type InvitePreview,
 	InvitePreviewSchema,
 	InviteSchema,
+	type MemberPage,
+	MemberPageSchema,
 	RoomDetailsSchema,
 	type RoomList,
 	RoomListSchema,
@@ -53,6 +55,12 @@ export const invitePreviewQuery = (token: string) =>
 			must(request(`/api/invites/${encodeURIComponent(token)}`, InvitePreviewSchema)),
 		retry: false,
 	});
+
+/** The page of members after `cursor` (the info panel's "Show more"). */
+export function fetchMembers(roomId: string, cursor: string): Promise<MemberPage> {
+	const query = new URLSearchParams({ cursor });
+	return must(request(`/api/rooms/${encodeURIComponent(roomId)}/members?${query}`, MemberPageSchema));
+}
 
 export function createRoom(body: CreateRoomBody): Promise<RoomSummary> {
 	return must(request("/api/rooms", RoomSummarySchema, { method: "POST", body: JSON.stringify(body) }));

@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/solid-query";
 import { createFileRoute, useNavigate } from "@tanstack/solid-router";
 import { createSignal, Show } from "solid-js";
 import { Button } from "../../components/ui/Button";
+import { RoomName } from "../../components/ui/Names";
 import { acceptInvite, invitePreviewQuery, roomListKey } from "../../features/rooms/room-queries";
 import { createQueryData } from "../../query-data";
 
@@ -47,7 +48,7 @@ function InviteRoute() {
 				{(data) => (
 					<>
 						<h1 id="invite-title" class="text-lg font-semibold">
-							You are invited to 🔒 {data().room.name}
+							You are invited to 🔒 <RoomName name={data().room.name} id={data().room.id} />
 						</h1>
 						<p class="text-sm text-zinc-600 dark:text-zinc-400">
 							A private room: only people with an invite can see it.

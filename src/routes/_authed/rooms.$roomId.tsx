@@ -24,7 +24,7 @@ function RoomRoute() {
 	const context = Route.useRouteContext();
 	const me = () => {
 		const user = context().me.user;
-		return { id: user.id, name: user.name, image: user.image };
+		return { id: user.id, name: user.name, image: user.image, guest: user.isGuest };
 	};
 	return (
 		// keyed: another room is another session (socket, outbox, cache), not an update of this one.

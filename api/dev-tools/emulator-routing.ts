@@ -1,3 +1,8 @@
+import type { Context } from "hono";
+import { jsonError } from "../http-errors";
+import { LOOPBACK_HOSTS } from "../protocol/loopback";
+import { DEV_TOOLS } from "./flag";
+
 /**
  * Development and tests only: sends Better Auth's OAuth traffic for GitHub, Google and X to the
  * local provider emulator (scripts/oauth-emulator) instead of the real providers, which this
@@ -17,8 +22,6 @@ export const PROVIDER_HOSTS = [
 	"api.x.com",
 ] as const;
 
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
-
 export class EmulatorRoutingRefused extends Error {}
 
 /**
@@ -28,7 +31,7 @@ export class EmulatorRoutingRefused extends Error {}
  */
 export function emulatorOrigin(env: Env, requestUrl: string): string | null {
 	const configured = env.OAUTH_EMULATOR_URL?.trim();
-	if (!configured) return null;
+	if (!DEV_TOOLS || !configured) return null;
 	let emulator: URL;
 	try {
 		emulator = new URL(configured);
@@ -42,6 +45,21 @@ export function emulatorOrigin(env: Env, requestUrl: string): string | null {
 		throw new EmulatorRoutingRefused("The OAuth emulator is refused when the app is served over https.");
 	}
 	return emulator.origin;
+}
+
+/**
+ * The emulator's origin, whose generated avatars a development profile may use; null unless this
+ * build has the dev tools and the emulator is configured on loopback.
+ */
+export function devAvatarOrigin(env: Env): string | null {
+	const configured = env.OAUTH_EMULATOR_URL?.trim();
+	if (!DEV_TOOLS || !configured) return null;
+	try {
+		const url = new URL(configured);
+		return url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname) ? url.origin : null;
+	} catch {
+		return null;
+	}
 }
 
 /** The emulator URL for a provider URL, or null when the URL is not a provider's. */
@@ -113,4 +131,25 @@ function parseJson(text: string): unknown {
 	} catch {
 		return null;
 	}
+}
+
+/**
+ * Runs a Better Auth request with provider traffic routed to the emulator when it is configured,
+ * or refuses with a clear 500 when it is configured somewhere it must not run.
+ */
+export async function withEmulatorRouting(
+	c: Context,
+	handle: (request: Request) => Promise<Response>,
+): Promise<Response> {
+	let emulator: string | null;
+	try {
+		emulator = emulatorOrigin(c.env, c.req.url);
+	} catch (error) {
+		if (!(error instanceof EmulatorRoutingRefused)) throw error;
+		console.error(error.message);
+		return jsonError(c, 500, "oauth_emulator_refused", error.message);
+	}
+	if (!emulator) return handle(c.req.raw);
+	routeProviderFetches(emulator);
+	return routeAuthorizationRedirect(await handle(c.req.raw), emulator);
 }
