@@ -45,6 +45,8 @@ if (emulatorWanted) {
 	delete env.PARLOR_OAUTH_EMULATOR;
 }
 
+console.log("Mail (email confirmation, password reset) goes to the local mailbox: its links are printed here.");
+
 const vite = "node_modules/vite/bin/vite.js";
 const steps = preview
 	? [

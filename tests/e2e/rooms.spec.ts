@@ -143,7 +143,8 @@ test.describe("rooms", () => {
 		await expect(ada.getByTestId("presence")).toContainText("2 here");
 
 		await bob.getByRole("textbox", { name: `Message #${room}` }).pressSequentially("hel", { delay: 50 });
-		await expect(ada.getByTestId("typing")).toHaveText(`${bobName} is typing…`);
+		// The name is isolated (U+2068…U+2069) and marked as a guest's.
+		await expect(ada.getByTestId("typing")).toHaveText(`\u2068${bobName}\u2069 (guest) is typing…`);
 		await expect(bob.getByTestId("typing")).toHaveText("");
 		await bob.getByRole("textbox", { name: `Message #${room}` }).press("Enter");
 		await expect(messageRow(ada, "hel")).toBeVisible();

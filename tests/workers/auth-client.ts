@@ -4,10 +4,15 @@ import { exports } from "cloudflare:workers";
 export class TestClient {
 	private cookies = new Map<string, string>();
 	private static ipCounter = 0;
-	// Better Auth rate-limits sign-in per IP; each test client looks like its own machine.
-	readonly ip = `10.0.${Math.floor(TestClient.ipCounter / 250)}.${(TestClient.ipCounter++ % 250) + 1}`;
+	// Better Auth rate-limits sign-in per IP; each test client looks like its own machine unless told.
+	readonly ip: string;
 
-	constructor(readonly origin = "http://localhost:5173") {}
+	constructor(
+		readonly origin = "http://localhost:5173",
+		ip?: string,
+	) {
+		this.ip = ip ?? `10.0.${Math.floor(TestClient.ipCounter / 250)}.${(TestClient.ipCounter++ % 250) + 1}`;
+	}
 
 	async fetch(path: string, init: RequestInit = {}): Promise<Response> {
 		const headers = new Headers(init.headers);
