@@ -1,11 +1,12 @@
 import { betterAuth, type SecondaryStorage } from "better-auth";
 import { anonymous } from "better-auth/plugins";
-import { profileRules, takeOverUnverifiedAccount } from "./api/account-rules";
+import { afterAccountCreated, afterUserUpdated, profileRules } from "./api/account-rules";
 import { settings } from "./api/config";
 import { guestName } from "./api/guest-names";
 import { mailer } from "./api/mail/mailer";
 import { socialProviders } from "./api/oauth/providers";
 import { LOOPBACK_HOSTS } from "./api/protocol/loopback";
+import { joinDefaultRoom } from "./api/rooms/default-room";
 import { revokeSession } from "./api/session-sockets";
 
 // KV rejects TTLs below 60 seconds.
@@ -53,7 +54,15 @@ function buildAuth(env: Env) {
 			// Implicit linking only on an address the provider verified. An existing account whose
 			// address nobody verified is taken over by the provider (takeOverUnverifiedAccount), so
 			// registering someone's address with a password can never lock its owner out.
-			accountLinking: { enabled: true, trustedProviders: [], requireLocalEmailVerified: false },
+			// A guest keeps their account by linking a provider (`/link-social`): the guest's address is a
+			// placeholder, so the provider's may differ, and the account takes the provider's name and picture.
+			accountLinking: {
+				enabled: true,
+				trustedProviders: [],
+				requireLocalEmailVerified: false,
+				allowDifferentEmails: true,
+				updateUserInfoOnLink: true,
+			},
 		},
 		// OAuth errors (denied consent, bad state) land on the sign-in page as `?error=<code>`.
 		onAPIError: { errorURL: "/sign-in" },
@@ -113,11 +122,15 @@ function buildAuth(env: Env) {
 		plugins: [anonymous({ generateName: () => guestName() })],
 		databaseHooks: {
 			user: {
-				create: { before: profiles.beforeCreate },
-				update: { before: profiles.beforeUpdate },
+				create: {
+					before: profiles.beforeCreate,
+					// Every newcomer lands in #general as one of its members.
+					after: async (user) => joinDefaultRoom(env, user.id),
+				},
+				update: { before: profiles.beforeUpdate, after: afterUserUpdated },
 			},
 			account: {
-				create: { after: takeOverUnverifiedAccount },
+				create: { after: afterAccountCreated },
 			},
 			session: {
 				delete: {

@@ -39,13 +39,48 @@ export function profileRules(env: Env) {
 	};
 }
 
+/** Placeholder addresses (guests, X users without one) end in RFC 6761's `.invalid`. */
+export const isPlaceholderEmail = (email: string) => email.endsWith(".invalid");
+
+/**
+ * After a login method is added to an account: a provider that verified the address takes over
+ * an account nobody confirmed, and a guest who linked a provider is a guest no more.
+ */
+export async function afterAccountCreated(
+	account: { userId: string; providerId: string },
+	ctx: GenericEndpointContext | null,
+): Promise<void> {
+	await takeOverUnverifiedAccount(account, ctx);
+	await guestKeepsAccount(account, ctx);
+}
+
+/** A guest linked a provider (from the header's "Keep this account"): same user, same rooms and messages. */
+async function guestKeepsAccount(
+	account: { userId: string; providerId: string },
+	ctx: GenericEndpointContext | null,
+): Promise<void> {
+	if (!ctx || account.providerId === "credential") return;
+	const user: Record<string, unknown> | null = await ctx.context.internalAdapter.findUserById(account.userId);
+	if (user?.isAnonymous === true) await ctx.context.internalAdapter.updateUser(account.userId, { isAnonymous: false });
+}
+
+/** A guest who gave their account an address and confirmed it is a guest no more. */
+export async function afterUserUpdated(
+	user: { id: string; emailVerified: boolean; isAnonymous?: unknown },
+	ctx: GenericEndpointContext | null,
+): Promise<void> {
+	if (ctx && user.emailVerified && user.isAnonymous === true) {
+		await ctx.context.internalAdapter.updateUser(user.id, { isAnonymous: false });
+	}
+}
+
 /**
  * The owner of an address wins over whoever typed it first. When a provider that verified the
  * address signs in and Better Auth links it to an account whose address nobody verified (someone
  * registered it with a password), that password stops working and every session it opened ends:
  * from now on the account is the provider's, as its real owner proved.
  */
-export async function takeOverUnverifiedAccount(
+async function takeOverUnverifiedAccount(
 	account: { userId: string; providerId: string },
 	ctx: GenericEndpointContext | null,
 ): Promise<void> {

@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { DEV_TOOLS } from "./dev-tools/flag";
 import type { AppEnv } from "./env";
 import { jsonError } from "./http-errors";
-import { dailyCleanup } from "./maintenance";
+import { maintenance } from "./maintenance";
 import { requireTrustedOriginForWrites } from "./middleware/origin";
 import { authRoutes } from "./routes/auth";
 import { authMethodsRoutes } from "./routes/auth-methods";
@@ -14,6 +14,7 @@ import { meRoutes } from "./routes/me";
 import { roomMessagesRoutes } from "./routes/room-messages";
 import { roomSocketRoutes } from "./routes/room-socket";
 import { roomListRoutes, roomRoutes } from "./routes/rooms";
+import { userRoutes } from "./routes/users";
 import { API_POLICY, withSecurityHeaders } from "./security-headers";
 
 export { ChatRoomDurableObject } from "./chat-room/ChatRoomDurableObject";
@@ -23,6 +24,7 @@ const api = new Hono<AppEnv>()
 	// Every write below is cookie-authenticated, so each must come from the app's own pages.
 	.use("/rooms/*", requireTrustedOriginForWrites)
 	.use("/invites/*", requireTrustedOriginForWrites)
+	.use("/me/*", requireTrustedOriginForWrites)
 	.route("/auth", authRoutes)
 	.route("/auth-methods", authMethodsRoutes)
 	.route("/health", healthRoutes)
@@ -33,11 +35,12 @@ const api = new Hono<AppEnv>()
 	.route("/rooms/:room/invites", roomInviteRoutes)
 	.route("/rooms/:room", roomRoutes)
 	.route("/invites", inviteRoutes)
+	.route("/users", userRoutes)
 	// The first release's endpoints, kept as aliases for the default room.
 	.route("/chat/messages", roomMessagesRoutes)
 	.route("/chat", roomSocketRoutes);
 // Development and tests only: a production build drops this (and the mailbox code) entirely.
-if (DEV_TOOLS) api.route("/dev", devMailboxRoutes);
+if (DEV_TOOLS) api.route("/dev", devMailboxRoutes());
 
 const app = new Hono<AppEnv>()
 	.use(async (c, next) => {
@@ -64,6 +67,6 @@ export type AppType = typeof api;
 export default {
 	fetch: app.fetch,
 	async scheduled(_controller, env, ctx) {
-		ctx.waitUntil(dailyCleanup(env).then((report) => console.log("daily cleanup", JSON.stringify(report))));
+		ctx.waitUntil(maintenance(env).then((report) => console.log("maintenance", JSON.stringify(report))));
 	},
 } satisfies ExportedHandler<Env>;

@@ -1,7 +1,9 @@
 import { DAY_MS, settings } from "./config";
 import { getDb } from "./db";
+import { retryRevocations } from "./session-sockets";
 
 export type CleanupReport = {
+	retriedRevocations: number;
 	staleGuests: number;
 	endedSessionRooms: number;
 	expiredInvites: number;
@@ -9,14 +11,16 @@ export type CleanupReport = {
 };
 
 /**
- * The daily cleanup (a Cron Trigger in wrangler.jsonc), so nothing grows without bound:
+ * The hourly maintenance (a Cron Trigger in wrangler.jsonc). It tells rooms again of sessions that
+ * ended while they could not be reached, and cleans up so nothing grows without bound:
  * - guests nobody has used for STALE_GUEST_DAYS (their memberships and sessions go with them;
  *   messages they sent stay in history under the name they had);
  * - `session_room` rows whose session has ended (they only serve to close live sockets);
  * - invite links that expired, and revocations of sessions that would have expired by now.
  */
-export async function dailyCleanup(env: Env, now = Date.now()): Promise<CleanupReport> {
+export async function maintenance(env: Env, now = Date.now()): Promise<CleanupReport> {
 	const db = getDb(env.DB);
+	const retriedRevocations = await retryRevocations(env);
 	// Better Auth writes its dates to D1 as ISO 8601 strings, which compare in time order.
 	const staleBefore = new Date(now - settings(env).STALE_GUEST_DAYS * DAY_MS).toISOString();
 	const nowIso = new Date(now).toISOString();
@@ -51,6 +55,7 @@ export async function dailyCleanup(env: Env, now = Date.now()): Promise<CleanupR
 	const invites = await db.deleteFrom("room_invite").where("expiresAt", "<=", now).executeTakeFirst();
 	const revocations = await db.deleteFrom("revoked_session").where("expiresAt", "<=", now).executeTakeFirst();
 	return {
+		retriedRevocations,
 		staleGuests: Number(guests.numDeletedRows),
 		endedSessionRooms: Number(sessionRooms.numDeletedRows),
 		expiredInvites: Number(invites.numDeletedRows),

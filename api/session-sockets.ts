@@ -43,20 +43,27 @@ export function fanoutGroups(rooms: string[], width = FANOUT_WIDTH): Array<{ hea
 	return groups;
 }
 
-/** Tells each room in `rooms` (through the relay tree) that the session ended; returns sockets closed. */
-export async function fanOut(env: Env, rooms: string[], sessionId: string, expiresAt: number): Promise<number> {
-	const closed = await Promise.all(
+/** What telling rooms of an ended session achieved: sockets closed, and rooms that were not reached. */
+export type FanoutResult = { closed: number; unreached: string[] };
+
+/** Tells each room in `rooms` (through the relay tree) that the session ended. */
+export async function fanOut(env: Env, rooms: string[], sessionId: string, expiresAt: number): Promise<FanoutResult> {
+	const results = await Promise.all(
 		fanoutGroups(rooms).map(({ head, relay }) =>
 			roomStub(env, head)
 				.revokeSession(sessionId, expiresAt, relay)
-				.catch((error: unknown) => {
-					// One unreachable room must not keep the others open; its socket still dies at expiry.
+				.catch((error: unknown): FanoutResult => {
+					// One unreachable room must not keep the others open: it (and the rooms it would have
+					// told) are reported back, kept on record and told again by the hourly maintenance.
 					console.error("session revocation not delivered", head, error);
-					return 0;
+					return { closed: 0, unreached: [head, ...relay] };
 				}),
 		),
 	);
-	return closed.reduce((sum, n) => sum + n, 0);
+	return {
+		closed: results.reduce((sum, r) => sum + r.closed, 0),
+		unreached: results.flatMap((r) => r.unreached),
+	};
 }
 
 /**
@@ -72,12 +79,50 @@ export async function revokeSession(env: Env, sessionId: string, expiresAt: numb
 		.onConflict((oc) => oc.column("sessionId").doNothing())
 		.execute();
 	const rows = await db.selectFrom("session_room").select("roomId").where("sessionId", "=", sessionId).execute();
-	const closed = await fanOut(
+	const { closed, unreached } = await fanOut(
 		env,
 		rows.map((r) => r.roomId),
 		sessionId,
 		expiresAt,
 	);
-	await db.deleteFrom("session_room").where("sessionId", "=", sessionId).execute();
+	await forgetReached(env, sessionId, unreached);
 	return closed;
+}
+
+/** Drops the session's socket records except those of rooms still to be told. */
+async function forgetReached(env: Env, sessionId: string, unreached: string[]): Promise<void> {
+	let query = getDb(env.DB).deleteFrom("session_room").where("sessionId", "=", sessionId);
+	if (unreached.length > 0) query = query.where("roomId", "not in", unreached);
+	await query.execute();
+}
+
+/** Revocations retried per maintenance run, so one run stays well inside its limits. */
+const RETRY_SESSIONS = 20;
+
+/**
+ * Tells rooms again of sessions that ended while they could not be reached (their records are
+ * still in `session_room`, the session in `revoked_session`). Run by the hourly maintenance.
+ */
+export async function retryRevocations(env: Env): Promise<number> {
+	const db = getDb(env.DB);
+	const pending = await db
+		.selectFrom("session_room")
+		.innerJoin("revoked_session", "revoked_session.sessionId", "session_room.sessionId")
+		.select(["session_room.sessionId", "session_room.roomId", "revoked_session.expiresAt"])
+		.orderBy("session_room.sessionId")
+		.limit(RETRY_SESSIONS * FANOUT_WIDTH)
+		.execute();
+	const bySession = new Map<string, { expiresAt: number; rooms: string[] }>();
+	for (const row of pending) {
+		const entry = bySession.get(row.sessionId) ?? { expiresAt: row.expiresAt, rooms: [] };
+		entry.rooms.push(row.roomId);
+		bySession.set(row.sessionId, entry);
+	}
+	let told = 0;
+	for (const [sessionId, { expiresAt, rooms }] of [...bySession].slice(0, RETRY_SESSIONS)) {
+		const { unreached } = await fanOut(env, rooms, sessionId, expiresAt);
+		await forgetReached(env, sessionId, unreached);
+		told += rooms.length - unreached.length;
+	}
+	return told;
 }

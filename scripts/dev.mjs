@@ -2,6 +2,7 @@
 // OAuth emulator when no real provider credentials are configured, then runs Vite with the Worker.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 
 const preview = process.argv.includes("--preview");
 const EMULATOR_PORT = 5299;
@@ -47,13 +48,38 @@ if (emulatorWanted) {
 
 console.log("Mail (email confirmation, password reset) goes to the local mailbox: its links are printed here.");
 
+// A port of your choosing: `npm run dev -- --port 3000` or `PORT=3000 npm run dev`. Without one,
+// the app takes 5173 (4173 for preview), or the next free port when that one is busy, and says so.
+const extra = process.argv.slice(2).filter((arg) => arg !== "--preview");
+if (!extra.includes("--port")) {
+	const wanted = Number(process.env.PORT) || (preview ? 4173 : 5173);
+	const port = process.env.PORT ? wanted : await firstFreePort(wanted);
+	if (port !== wanted) console.log(`Port ${wanted} is busy, so Parlor is on port ${port}: http://localhost:${port}/`);
+	extra.push("--port", String(port), "--strictPort");
+}
+
+/** @param {number} from */
+async function firstFreePort(from) {
+	for (let port = from; port < from + 20; port++) if (await isFree(port)) return port;
+	return from;
+}
+
+/** @param {number} port */
+function isFree(port) {
+	return new Promise((resolve) => {
+		const probe = createServer();
+		probe.once("error", () => resolve(false));
+		probe.listen({ port, host: "localhost" }, () => probe.close(() => resolve(true)));
+	});
+}
+
 const vite = "node_modules/vite/bin/vite.js";
 const steps = preview
 	? [
 			[vite, "build"],
-			[vite, "preview"],
+			[vite, "preview", ...extra],
 		]
-	: [[vite, "dev"]];
+	: [[vite, "dev", ...extra]];
 for (const [index, args] of steps.entries()) {
 	const last = index === steps.length - 1;
 	const child = spawn(process.execPath, args, { stdio: "inherit", env });

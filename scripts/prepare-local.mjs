@@ -30,5 +30,6 @@ if (result.status !== 0) {
 	console.error("Applying local D1 migrations failed.");
 	process.exit(result.status ?? 1);
 }
-const applied = (result.stdout.match(/✅/g) ?? []).length;
-console.log(applied ? `Applied ${applied} local D1 migration(s).` : "Local D1 is up to date.");
+// Wrangler prints a table of migrations per step ("0004_x.sql │ ✅"); each name counts once.
+const applied = new Set([...result.stdout.matchAll(/│\s*(\S+\.sql)\s*│\s*✅/g)].map((m) => m[1])).size;
+console.log(applied ? `Applied ${applied} local D1 migration${applied === 1 ? "" : "s"}.` : "Local D1 is up to date.");

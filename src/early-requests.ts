@@ -5,12 +5,21 @@ import { roomHistoryQuery } from "./features/chat/message-queries";
 import { roomListQuery } from "./features/rooms/room-queries";
 
 /**
- * Starts the first screen's requests with the app's first line of JavaScript. Through the router
- * they would run one after another (session check, then the route's code, then its history);
- * started here they overlap, and the route's loaders pick up the requests already in flight.
+ * Starts the first screen's requests with the app's first line of JavaScript, while the route's
+ * code is still loading; the route's loaders pick up the requests already in flight. The room
+ * list and history wait for the session: a signed-out visitor would only get 401s for them,
+ * which the browser logs as errors.
  */
 export function startEarlyRequests(queryClient: QueryClient, pathname: string): void {
-	void queryClient.prefetchQuery(sessionQuery);
+	void queryClient.fetchQuery(sessionQuery).then(
+		(me) => {
+			if (me) startSignedInRequests(queryClient, pathname);
+		},
+		() => undefined,
+	);
+}
+
+function startSignedInRequests(queryClient: QueryClient, pathname: string): void {
 	if (pathname !== "/sign-in") void queryClient.prefetchQuery(roomListQuery);
 	// "/" opens the default room.
 	const match = /^\/rooms\/([^/]+)\/?$/.exec(pathname);

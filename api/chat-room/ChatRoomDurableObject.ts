@@ -17,7 +17,7 @@ import {
 	TYPING_THROTTLE_MS,
 } from "../protocol/room-protocol";
 import { recordLatestSeq } from "../rooms/room-directory";
-import { fanOut } from "../session-sockets";
+import { type FanoutResult, fanOut } from "../session-sockets";
 import { admit } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
 import { FrameBudget } from "./frame-budget";
@@ -73,7 +73,8 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		this.alarms = new AlarmSchedule(ctx.storage);
 		this.mirror = new LatestSeqMirror(
 			() => this.store.latestSeq,
-			(roomId, seq) => recordLatestSeq(getDb(env.DB), roomId, seq, Date.now()),
+			// The latest message's own time: a visit that wakes the room must not make it look active.
+			(roomId, seq) => recordLatestSeq(getDb(env.DB), roomId, seq, this.store.createdAtOf(seq) ?? 0),
 		);
 		const limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitBurst, this.config.rateLimitPerSecond);
 		this.sends = new SendBatcher(
@@ -115,12 +116,13 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	 * RPC from the Worker (or a room relaying for it) when a session ends: its sockets here close
 	 * at once, the room refuses it from now on, and the rooms in `relay` are told in turn.
 	 */
-	async revokeSession(sessionId: string, expiresAt: number, relay: string[] = []): Promise<number> {
+	async revokeSession(sessionId: string, expiresAt: number, relay: string[] = []): Promise<FanoutResult> {
 		this.revoked.add(sessionId, expiresAt);
 		await this.alarms.request(expiresAt);
 		const sockets = this.ctx.getWebSockets(sessionTag(sessionId));
 		for (const ws of sockets) closeQuietly(ws, CLOSE_SESSION_ENDED, "Signed out.");
-		return sockets.length + (await fanOut(this.env, relay, sessionId, expiresAt));
+		const relayed = await fanOut(this.env, relay, sessionId, expiresAt);
+		return { closed: sockets.length + relayed.closed, unreached: relayed.unreached };
 	}
 
 	/** RPC from the Worker when a user leaves a private room: they lose it on every device at once. */

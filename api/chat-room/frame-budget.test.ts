@@ -61,13 +61,15 @@ describe("frame budget (issue 15.9)", () => {
 	it("lets a socket that slowed down carry on", async () => {
 		const room = await freshRoom("calm");
 		const socket = await joined(room);
-		for (let i = 0; i < FRAME_BURST + 5; i++) socket.send({ type: "typing" });
-		const limited = await socket.take("error", 5);
-		expect(limited.every((e) => e.code === "rate_limited")).toBe(true);
-		const wait = Math.max(...limited.map((e) => e.retryAfterMs ?? 0));
-		await new Promise((resolve) => setTimeout(resolve, wait + 50));
+		// Past the burst (how far past depends on how fast this machine sends), but short of a flood.
+		for (let i = 0; i < FRAME_BURST + 10; i++) socket.send({ type: "typing" });
+		const limited = await socket.expect("error");
+		expect(limited).toMatchObject({ code: "rate_limited" });
+		// Whatever else was refused, a pause as long as the room asked for is enough.
+		await new Promise((resolve) => setTimeout(resolve, (limited.retryAfterMs ?? 0) + 200));
 		socket.send(sendFrame(newClientId(), "after a pause"));
-		expect((await socket.ack()).seq).toBe(1);
+		const [ack] = await socket.collect("ack", 1);
+		expect(ack?.seq).toBe(1);
 	});
 
 	it("welcomes a socket once: a second hello is an error, not a second replay", async () => {

@@ -108,7 +108,7 @@ export class SendBatcher {
 		if (stored.length > 0 && roomId) this.onStored(now, roomId);
 	}
 
-	private accept(send: QueuedSend, now: number): { ack: AckFrame; message: ChatMessage | null } | null {
+	private accept(send: Queued, now: number): { ack: AckFrame; message: ChatMessage | null } | null {
 		const { ws, attachment, clientId, text } = send;
 		const author = attachment.user;
 		const existing = this.store.findByClientId(author.id, clientId);
@@ -119,7 +119,7 @@ export class SendBatcher {
 		// Checked at enqueue against what was queued then; a send that got in ahead since is rare.
 		const waitMs = this.limiter.take(author.id, now);
 		if (waitMs > 0) {
-			sendFrame(ws, rateLimited(clientId, waitMs));
+			for (const socket of [ws, ...send.resentBy]) sendFrame(socket, rateLimited(clientId, waitMs));
 			return null;
 		}
 		const message = this.store.append(author, text, clientId, now);

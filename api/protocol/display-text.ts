@@ -16,9 +16,26 @@ export function hasForbiddenCharacters(text: string): boolean {
 	return FORBIDDEN.test(text);
 }
 
+/**
+ * Characters that show nothing: spaces, format characters (zero-width joiners and the like) and
+ * the blank letters some scripts have (Hangul fillers, the braille blank). A name of only these
+ * would be an empty-looking name.
+ */
+const INVISIBLE = /[\p{Z}\p{Cc}\p{Cf}\u115F\u1160\u3164\uFFA0\u2800]/gu;
+
+/** Text cut to at most `max` UTF-16 units without splitting a character made of two. */
+export function capLength(text: string, max: number): string {
+	let out = "";
+	for (const ch of text) {
+		if (out.length + ch.length > max) break;
+		out += ch;
+	}
+	return out;
+}
+
 /** Why a name is refused, or null when it is fine. */
 export function nameProblem(name: string, maxLength = MAX_NAME_LENGTH): string | null {
-	if (name.trim().length === 0) return "Names cannot be empty.";
+	if (name.replace(INVISIBLE, "").length === 0) return "Names need at least one visible character.";
 	if (name.length > maxLength) return `Names are at most ${maxLength} characters.`;
 	if (FORBIDDEN.test(name)) return "Names cannot contain control or text-direction characters.";
 	return null;

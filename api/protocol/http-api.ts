@@ -9,17 +9,43 @@ export const ApiErrorSchema = v.object({
 });
 export type ApiError = v.InferOutput<typeof ApiErrorSchema>;
 
+export const MeUserSchema = v.object({
+	id: v.string(),
+	name: v.string(),
+	email: v.nullable(v.string()),
+	image: v.nullable(v.string()),
+	isGuest: v.boolean(),
+	/** A guest who asked to keep their account by email and has not confirmed it yet. */
+	pendingEmail: v.optional(v.nullable(v.string()), null),
+});
+
+/**
+ * `GET /api/me`: the signed-in user, or `user: null` when signed out. A 200 either way: being
+ * signed out is an answer, not an error (a 401 here would be logged on every visit to sign-in).
+ */
 export const MeResponseSchema = v.object({
-	user: v.object({
-		id: v.string(),
-		name: v.string(),
-		email: v.nullable(v.string()),
-		image: v.nullable(v.string()),
-		isGuest: v.boolean(),
-	}),
+	user: v.nullable(MeUserSchema),
 	signInMethods: v.array(v.string()),
 });
 export type MeResponse = v.InferOutput<typeof MeResponseSchema>;
+export type SignedInMe = MeResponse & { user: v.InferOutput<typeof MeUserSchema> };
+
+/** `POST /api/me/email`: a guest keeps their account (rooms, messages) by giving it an email and password. */
+export const ClaimEmailBodySchema = v.object({
+	email: v.pipe(v.string(), v.trim(), v.email("That does not look like an email address."), v.maxLength(254)),
+	password: v.pipe(v.string(), v.minLength(8, "Passwords are at least 8 characters."), v.maxLength(128)),
+});
+
+/** `GET /api/users/:id`: another member as the people who share a room with them see them. */
+export const UserProfileSchema = v.object({
+	id: v.string(),
+	name: v.string(),
+	image: v.nullable(v.string()),
+	guest: v.boolean(),
+	/** When the account was made (ms since the epoch). */
+	joinedAt: v.number(),
+});
+export type UserProfile = v.InferOutput<typeof UserProfileSchema>;
 
 export const SignInProviderSchema = v.object({
 	id: v.picklist(["github", "google", "twitter"]),

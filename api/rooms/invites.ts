@@ -11,20 +11,57 @@ function newToken(): string {
 		.replace(/=+$/, "");
 }
 
+/** How many open invites a room may have, and (for a guest) how many of them one user may hold. */
+export type InviteQuota = { perRoom: number; perUser: number | null };
+
+/**
+ * Makes an invite link, or returns null when the room (or, for a guest, the user) is at its quota.
+ * The count and the insert are one statement, so parallel requests cannot all slip under it.
+ */
 export async function createInvite(
 	db: Kysely<Database>,
 	roomId: string,
 	userId: string,
 	ttlMs: number,
+	quota: InviteQuota,
 	now = Date.now(),
-): Promise<Invite> {
+): Promise<Invite | null> {
 	const token = newToken();
 	const expiresAt = now + ttlMs;
-	await db
+	const result = await db
 		.insertInto("room_invite")
-		.values({ token, roomId, createdBy: userId, createdAt: now, revokedAt: null, expiresAt })
-		.execute();
-	return { token, createdAt: now, expiresAt };
+		.columns(["token", "roomId", "createdBy", "createdAt", "revokedAt", "expiresAt"])
+		.expression(
+			db
+				.selectNoFrom((eb) => [
+					eb.val(token).as("token"),
+					eb.val(roomId).as("roomId"),
+					eb.val(userId).as("createdBy"),
+					eb.val(now).as("createdAt"),
+					eb.val(null).as("revokedAt"),
+					eb.val(expiresAt).as("expiresAt"),
+				])
+				.where((eb) =>
+					eb.and([
+						eb(
+							openInvites(db, roomId, now).select((inner) => inner.fn.countAll<number>().as("n")),
+							"<",
+							quota.perRoom,
+						),
+						quota.perUser === null
+							? eb.val(true)
+							: eb(
+									openInvites(db, roomId, now)
+										.select((inner) => inner.fn.countAll<number>().as("n"))
+										.where("createdBy", "=", userId),
+									"<",
+									quota.perUser,
+								),
+					]),
+				),
+		)
+		.executeTakeFirst();
+	return Number(result.numInsertedOrUpdatedRows ?? 0) > 0 ? { token, createdAt: now, expiresAt } : null;
 }
 
 /** Invites of the room that still admit people: not revoked, not expired. */

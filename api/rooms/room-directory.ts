@@ -81,7 +81,10 @@ export async function roomsCreatedSince(db: Kysely<Database>, userId: string, si
 	return { count: Number(row.n), oldest: row.oldest === null ? null : Number(row.oldest) };
 }
 
-export type CreatedRoom = { ok: true; room: RoomAccess } | { ok: false; reason: "no_slug" | "taken" };
+export type CreatedRoom = { ok: true; room: RoomAccess } | { ok: false; reason: "no_slug" | "taken" | "quota" };
+
+/** At most `limit` rooms created by one user since `since`. */
+export type RoomQuota = { limit: number; since: number };
 
 /**
  * Creates a room and makes its creator a member, in one D1 batch (one transaction): a failure can
@@ -94,6 +97,7 @@ export async function createRoom(
 	userId: string,
 	name: string,
 	visibility: RoomVisibility,
+	quota: RoomQuota,
 	now = Date.now(),
 ): Promise<CreatedRoom> {
 	const slug = roomSlug(name);
@@ -101,9 +105,31 @@ export async function createRoom(
 	// A slug never contains "--", so a public name can never produce (or probe for) a private id.
 	const id = visibility === "private" ? `${slug}--${randomSuffix()}` : slug;
 	const db = getDb(d1);
+	// The quota is part of the insert: counted and written in one statement, so requests sent in
+	// parallel cannot all see room left under it.
 	const insertRoom = db
 		.insertInto("room")
-		.values({ id, name, visibility, createdBy: userId, createdAt: now })
+		.columns(["id", "name", "visibility", "createdBy", "createdAt"])
+		.expression(
+			db
+				.selectNoFrom((eb) => [
+					eb.val(id).as("id"),
+					eb.val(name).as("name"),
+					eb.val(visibility).as("visibility"),
+					eb.val(userId).as("createdBy"),
+					eb.val(now).as("createdAt"),
+				])
+				.where(
+					(eb) =>
+						eb
+							.selectFrom("room")
+							.select((inner) => inner.fn.countAll<number>().as("n"))
+							.where("createdBy", "=", userId)
+							.where("createdAt", ">", quota.since),
+					"<",
+					quota.limit,
+				),
+		)
 		.onConflict((oc) => oc.column("id").doNothing())
 		.compile();
 	// Joins only a room this very request made: a taken name must not make anyone a member of it.
@@ -121,7 +147,10 @@ export async function createRoom(
 		.onConflict((oc) => oc.columns(["roomId", "userId"]).doNothing())
 		.compile();
 	const [roomResult] = await d1.batch([insertRoom, insertCreator].map((q) => d1.prepare(q.sql).bind(...q.parameters)));
-	if ((roomResult?.meta.changes ?? 0) === 0) return { ok: false, reason: "taken" };
+	if ((roomResult?.meta.changes ?? 0) === 0) {
+		const recent = await roomsCreatedSince(db, userId, quota.since);
+		return { ok: false, reason: recent.count >= quota.limit ? "quota" : "taken" };
+	}
 	return { ok: true, room: { id, name, visibility, latestSeq: 0, lastReadSeq: 0 } };
 }
 

@@ -8,16 +8,14 @@ import { LOOPBACK_HOSTS } from "../protocol/loopback";
 
 /**
  * `GET /api/dev/mailbox?to=`: development and tests only (mounted only when the build has the dev
- * tools), and only on loopback over http: the mail the app "sent" to an address.
+ * tools), and only on loopback over http: the mail the app "sent" to an address. A function, so a
+ * build without the dev tools, which never calls it, drops it entirely.
  */
-export const devMailboxRoutes = new Hono<AppEnv>().get(
-	"/mailbox",
-	validate("query", v.object({ to: v.pipe(v.string(), v.email()) })),
-	async (c) => {
+export const devMailboxRoutes = () =>
+	new Hono<AppEnv>().get("/mailbox", validate("query", v.object({ to: v.pipe(v.string(), v.email()) })), async (c) => {
 		const url = new URL(c.req.url);
 		if (url.protocol !== "http:" || !LOOPBACK_HOSTS.has(url.hostname) || c.env.BETTER_AUTH_URL.trim()) {
 			return jsonError(c, 404, "not_found", "The local mailbox exists only in local development.");
 		}
 		return c.json({ mails: await readMailbox(c.env.SESSION_KV, c.req.valid("query").to) });
-	},
-);
+	});

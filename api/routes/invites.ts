@@ -34,16 +34,19 @@ export const roomInviteRoutes = new Hono<AppEnv>()
 		const db = getDb(c.env.DB);
 		const user = c.var.user;
 		const limits = settings(c.env);
+		const quota = {
+			perRoom: limits.OPEN_INVITES_PER_ROOM,
+			perUser: user.isAnonymous ? limits.OPEN_INVITES_PER_GUEST : null,
+		};
+		const invite = await createInvite(db, c.var.room.id, user.id, limits.INVITE_TTL_DAYS * DAY_MS, quota);
+		if (invite) return c.json(invite, 201);
 		const open = await countOpenInvites(db, c.var.room.id, user.id);
-		if (open.all >= limits.OPEN_INVITES_PER_ROOM) {
-			const message = `This room has ${open.all} open invite links. Revoke some before making more.`;
-			return overQuota(c, DAY_MS, "invite_quota", message);
-		}
-		if (user.isAnonymous && open.mine >= limits.OPEN_INVITES_PER_GUEST) {
-			const message = `Guests can hold ${limits.OPEN_INVITES_PER_GUEST} open invite links per room. Revoke one first.`;
-			return overQuota(c, DAY_MS, "invite_quota", message);
-		}
-		return c.json(await createInvite(db, c.var.room.id, user.id, limits.INVITE_TTL_DAYS * DAY_MS), 201);
+		const message =
+			open.all >= quota.perRoom
+				? `This room has ${open.all} open invite links. Revoke some before making more.`
+				: `Guests can hold ${limits.OPEN_INVITES_PER_GUEST} open invite links per room. Revoke one first.`;
+		// A link frees up when one is revoked or expires; a day is when the oldest surely has.
+		return overQuota(c, DAY_MS, "invite_quota", message);
 	})
 	.delete("/:token", async (c) => {
 		const token = tokenParam(c.req.param("token"));

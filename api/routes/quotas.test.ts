@@ -42,6 +42,24 @@ describe("quotas on what costs others (issue 15.10)", () => {
 		await expectQuota(await create(guest, `private too ${unique()}`, "private"), "room_quota");
 	});
 
+	it("holds the room quota when the requests arrive all at once", async () => {
+		const guest = new TestClient();
+		await guest.signInAsGuest();
+		const burst = await Promise.all(Array.from({ length: 12 }, () => create(guest, `race ${unique()}`)));
+		expect(burst.filter((r) => r.status === 201)).toHaveLength(SETTINGS.ROOMS_PER_GUEST_PER_DAY);
+		expect(burst.filter((r) => r.status === 429)).toHaveLength(12 - SETTINGS.ROOMS_PER_GUEST_PER_DAY);
+	});
+
+	it("holds the invite quota when the requests arrive all at once", async () => {
+		const guest = new TestClient();
+		await guest.signInAsGuest();
+		const room = await (await create(guest, `p ${unique()}`, "private")).json<RoomSummary>();
+		const burst = await Promise.all(
+			Array.from({ length: 20 }, () => guest.fetch(`/api/rooms/${room.id}/invites`, { method: "POST" })),
+		);
+		expect(burst.filter((r) => r.status === 201)).toHaveLength(SETTINGS.OPEN_INVITES_PER_GUEST);
+	});
+
 	it("lets an account create twenty rooms a day", async () => {
 		const user = new TestClient();
 		await user.signUpVerified(`rooms-${unique()}@example.com`, "a long password", "Builder");

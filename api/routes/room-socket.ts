@@ -9,7 +9,7 @@ import { requireTrustedOrigin } from "../middleware/origin";
 import { roomAccess } from "../middleware/room-access";
 import { roomIdParam } from "../middleware/room-id";
 import { requireFreshSession } from "../middleware/session";
-import { MAX_NAME_LENGTH } from "../protocol/display-text";
+import { capLength, MAX_NAME_LENGTH } from "../protocol/display-text";
 import { joinRoom } from "../rooms/room-directory";
 import { recordSessionRoom, sessionAliveInD1 } from "../session-sockets";
 
@@ -29,17 +29,17 @@ export const roomSocketRoutes = new Hono<AppEnv>().get(
 		const image = user.image && user.image.length <= MAX_IMAGE_URL ? user.image : null;
 		const request = roomUpgradeRequest({
 			roomId: c.var.roomId,
-			user: { id: user.id, name: user.name.slice(0, MAX_NAME_LENGTH), image, guest: user.isAnonymous === true },
+			user: { id: user.id, name: capLength(user.name, MAX_NAME_LENGTH), image, guest: user.isAnonymous === true },
 			sessionId: session.id,
 			sessionExpiresAt: new Date(session.expiresAt).getTime(),
 		});
-		// Opening a public room joins it, as clicking a channel does in most chat apps.
-		if (c.var.room.lastReadSeq === null) await joinRoom(getDb(c.env.DB), c.var.roomId, user.id, c.var.room.latestSeq);
 		// Recorded before the re-check below: a sign-out that lands after the check finds this row
 		// and tells the room, and one that landed before it is seen by the check. Either way no
 		// socket outlives the session.
 		await recordSessionRoom(c.env, session.id, c.var.roomId);
 		if (!(await sessionAliveInD1(c.env, session.id))) return jsonError(c, 401, "unauthorized", "Sign in first.");
+		// Opening a public room joins it, as clicking a channel does in most chat apps.
+		if (c.var.room.lastReadSeq === null) await joinRoom(getDb(c.env.DB), c.var.roomId, user.id, c.var.room.latestSeq);
 		return roomStub(c.env, c.var.roomId).fetch(request);
 	},
 );

@@ -37,12 +37,19 @@ export const roomListRoutes = new Hono<AppEnv>()
 		const limits = settings(c.env);
 		const quota = Math.floor(user.isAnonymous ? limits.ROOMS_PER_GUEST_PER_DAY : limits.ROOMS_PER_USER_PER_DAY);
 		const now = Date.now();
-		const recent = await roomsCreatedSince(getDb(c.env.DB), user.id, now - DAY_MS);
-		if (recent.count >= quota) {
+		const created = await createRoom(
+			c.env.DB,
+			user.id,
+			body.name,
+			body.visibility,
+			{ limit: quota, since: now - DAY_MS },
+			now,
+		);
+		if (!created.ok && created.reason === "quota") {
+			const recent = await roomsCreatedSince(getDb(c.env.DB), user.id, now - DAY_MS);
 			const message = `You can create ${quota} rooms a day${user.isAnonymous ? " as a guest" : ""}. Try again later.`;
 			return overQuota(c, (recent.oldest ?? now) + DAY_MS - now, "room_quota", message);
 		}
-		const created = await createRoom(c.env.DB, user.id, body.name, body.visibility, now);
 		if (!created.ok && created.reason === "no_slug") {
 			return jsonError(c, 400, "bad_name", "Room names need at least one letter or digit.");
 		}

@@ -164,7 +164,8 @@ test.describe("rooms", () => {
 		await page.getByRole("button", { name: "Room info" }).click();
 		const panel = page.getByRole("complementary", { name: "Room info" });
 		await expect(panel.getByRole("definition").filter({ hasText: /^2$/ })).toBeVisible();
-		await expect(panel.getByText("Storage used")).toBeVisible();
+		await panel.getByText("Storage details").click();
+		await expect(panel.getByText(/The room's saved messages take [\d.]+ (B|KB|MB)/)).toBeVisible();
 		await expect(panel.getByText(/Latest 10,000, up to 30 days/)).toBeVisible();
 		const me = (await page.getByTestId("current-user").textContent()) ?? "";
 		await expect(panel.getByRole("listitem").filter({ hasText: me })).toContainText("here now");

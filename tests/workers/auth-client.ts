@@ -69,9 +69,9 @@ export class TestClient {
 		const link = await this.linkFromMail(email, /Confirm your email/);
 		const verified = await this.fetch(link, { redirect: "manual" });
 		if (verified.status !== 302) throw new Error(`verification failed: ${verified.status} ${await verified.text()}`);
-		const me = await this.fetch("/api/me");
-		if (!me.ok) throw new Error(`not signed in after verifying: ${me.status}`);
-		return ((await me.json()) as { user: { id: string; name: string } }).user;
+		const me = (await (await this.fetch("/api/me")).json()) as { user: { id: string; name: string } | null };
+		if (!me.user) throw new Error("not signed in after verifying");
+		return me.user;
 	}
 
 	/** Another client with a copy of this one's cookies, as if they had been stolen mid-flow. */

@@ -1,17 +1,17 @@
 import { type QueryClient, queryOptions } from "@tanstack/solid-query";
 import * as v from "valibot";
-import { type AuthMethods, AuthMethodsSchema, type MeResponse, MeResponseSchema } from "../../../api/protocol/http-api";
+import { type AuthMethods, AuthMethodsSchema, MeResponseSchema, type SignedInMe } from "../../../api/protocol/http-api";
 
 export const sessionQueryKey = ["session"] as const;
 
-/** The signed-in user, or null when there is no session (401). */
+/** The signed-in user, or null when there is no session. */
 export const sessionQuery = queryOptions({
 	queryKey: sessionQueryKey,
-	queryFn: async (): Promise<MeResponse | null> => {
+	queryFn: async (): Promise<SignedInMe | null> => {
 		const res = await fetch("/api/me", { credentials: "same-origin" });
-		if (res.status === 401) return null;
 		if (!res.ok) throw new Error(`Could not load your session (HTTP ${res.status}).`);
-		return v.parse(MeResponseSchema, await res.json());
+		const me = v.parse(MeResponseSchema, await res.json());
+		return me.user ? { ...me, user: me.user } : null;
 	},
 	staleTime: 60_000,
 });

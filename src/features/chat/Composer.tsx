@@ -57,7 +57,7 @@ export function Composer(props: {
 				/>
 				<button
 					type="submit"
-					class="rounded-lg bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:bg-indigo-400"
+					class="min-h-11 rounded-lg bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white md:min-h-9 hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:bg-indigo-400"
 					disabled={text().trim().length === 0}
 				>
 					Send

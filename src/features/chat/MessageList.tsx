@@ -25,6 +25,7 @@ export function MessageList(props: {
 	onLoadOlder: () => void;
 	onRetry: (clientId: string) => void;
 	onDiscard: (clientId: string) => void;
+	onAuthor?: (userId: string) => void;
 	/** Changes whenever this user sends: their own message always brings the list to the bottom. */
 	sentCount: number;
 	/** Told whenever the reader reaches or leaves the bottom, where everything loaded has been seen. */
@@ -176,12 +177,57 @@ export function MessageList(props: {
 		),
 	);
 
-	const unseen = () => {
+	// Counted from the end, and only while scrolled up: the rows after `seen` are the newest few.
+	const unseen = createMemo(() => {
 		const latest = props.latestSeq;
 		const seen = seenSeq();
-		if (atEnd() || latest === null || seen === null) return 0;
-		return props.rows.filter((r) => r.kind === "message" && r.message.seq > seen).length;
-	};
+		if (atEnd() || latest === null || seen === null || latest <= seen) return 0;
+		let count = 0;
+		for (let i = props.rows.length - 1; i >= 0; i--) {
+			const row = props.rows[i];
+			if (row?.kind !== "message") continue;
+			if (row.message.seq <= seen) break;
+			count++;
+		}
+		return count;
+	});
+
+	/**
+	 * To the very bottom, however rows re-measure on the way: the virtualizer's own scroll lands on
+	 * estimated sizes, so it is repeated on the next frames until nothing is left below.
+	 */
+	function toPresent(behavior: ScrollBehavior = "auto") {
+		virtualizer.scrollToEnd({ behavior });
+		let frames = 6;
+		const settle = () => {
+			const el = scrollElement;
+			if (!el || frames-- <= 0) return;
+			if (el.scrollHeight - el.scrollTop - el.clientHeight > 1) virtualizer.scrollToEnd();
+			requestAnimationFrame(settle);
+		};
+		requestAnimationFrame(settle);
+	}
+
+	/** End reaches the very bottom; arrow keys move between messages (each shows its time and, later, actions). */
+	function onKeyDown(event: KeyboardEvent) {
+		if (event.key === "End") {
+			event.preventDefault();
+			toPresent();
+			return;
+		}
+		if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
+		const articles = [...(scrollElement?.querySelectorAll<HTMLElement>("article[data-seq]") ?? [])];
+		if (articles.length === 0) return;
+		const at = articles.indexOf(document.activeElement as HTMLElement);
+		const next =
+			at === -1
+				? articles[event.key === "ArrowUp" ? articles.length - 1 : 0]
+				: articles[at + (event.key === "ArrowUp" ? -1 : 1)];
+		if (!next) return;
+		event.preventDefault();
+		next.focus({ preventScroll: true });
+		next.scrollIntoView({ block: "nearest" });
+	}
 
 	const items = () => virtualizer.getVirtualItems();
 	// Rendered by row key, not by virtual item: the virtualizer hands out new item objects on every
@@ -193,7 +239,10 @@ export function MessageList(props: {
 		<div class="relative min-h-0 flex-1">
 			<div
 				ref={scrollElement}
-				class="h-full overflow-y-auto overscroll-contain [overflow-anchor:none]"
+				// A column whose content sits at the bottom: a room with a few messages shows them just
+				// above the composer, as a chat does, not at the top of an empty page.
+				class="flex h-full flex-col overflow-y-auto overscroll-contain [overflow-anchor:none]"
+				onKeyDown={onKeyDown}
 				role="log"
 				aria-label="Messages"
 				aria-busy={props.loadingOlder}
@@ -202,7 +251,7 @@ export function MessageList(props: {
 				// biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1)
 				tabIndex={0}
 			>
-				<div class="relative w-full" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+				<div class="relative mt-auto w-full shrink-0" style={{ height: `${virtualizer.getTotalSize()}px` }}>
 					<div class="absolute top-0 left-0 w-full" style={{ transform: `translateY(${items()[0]?.start ?? 0}px)` }}>
 						<For each={visibleKeys()}>
 							{(key) => {
@@ -219,7 +268,14 @@ export function MessageList(props: {
 										ref={(el) => queueMicrotask(() => virtualizer.measureElement(el))}
 									>
 										<Show when={row()}>
-											{(r) => <MessageRow row={r()} onRetry={props.onRetry} onDiscard={props.onDiscard} />}
+											{(r) => (
+												<MessageRow
+													row={r()}
+													onRetry={props.onRetry}
+													onDiscard={props.onDiscard}
+													onAuthor={props.onAuthor}
+												/>
+											)}
 										</Show>
 									</div>
 								);
@@ -234,13 +290,16 @@ export function MessageList(props: {
 					Loading older messages…
 				</p>
 			</Show>
-			<Show when={unseen() > 0}>
+			{/* Scrolled up, even with nothing new: a way back to the newest message. */}
+			<Show when={!atEnd() && settled()}>
 				<button
 					type="button"
-					class="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-indigo-600 px-4 py-1.5 text-sm font-semibold text-white shadow-lg hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-					onClick={() => virtualizer.scrollToEnd({ behavior: "smooth" })}
+					class="absolute bottom-3 left-1/2 min-h-11 -translate-x-1/2 rounded-full bg-indigo-600 px-4 py-1.5 text-sm font-semibold whitespace-nowrap text-white shadow-lg hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 md:min-h-0"
+					onClick={() => toPresent("smooth")}
 				>
-					{unseen()} new {unseen() === 1 ? "message" : "messages"} ↓
+					<Show when={unseen() > 0} fallback="Jump to present ↓">
+						{unseen()} new {unseen() === 1 ? "message" : "messages"} ↓
+					</Show>
 				</button>
 			</Show>
 		</div>

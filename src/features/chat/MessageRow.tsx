@@ -6,15 +6,20 @@ import type { ChatRow } from "./chat-rows";
 import { useNow } from "./clock";
 import { dayLabel, fullTime, shortTime } from "./relative-time";
 
-type Actions = { onRetry: (clientId: string) => void; onDiscard: (clientId: string) => void };
+type Actions = {
+	onRetry: (clientId: string) => void;
+	onDiscard: (clientId: string) => void;
+	/** Someone's name was clicked: show who they are. */
+	onAuthor?: (userId: string) => void;
+};
 
-function Timestamp(props: { at: number }) {
+function Timestamp(props: { at: number; class?: string }) {
 	const now = useNow();
 	return (
 		<time
 			datetime={new Date(props.at).toISOString()}
 			title={fullTime(props.at)}
-			class="text-xs text-zinc-500 dark:text-zinc-400"
+			class={`text-xs text-zinc-600 dark:text-zinc-400 ${props.class ?? ""}`}
 		>
 			{shortTime(props.at, now())}
 		</time>
@@ -62,13 +67,24 @@ export function MessageRow(props: { row: ChatRow } & Actions) {
 			<Match when={props.row.kind === "message" && props.row}>
 				{(row) => (
 					<article
-						class="group flex gap-3 px-4 hover:bg-zinc-50 dark:hover:bg-zinc-900/60"
+						class="group flex gap-3 px-4 hover:bg-zinc-50 focus-visible:bg-zinc-50 dark:hover:bg-zinc-900/60 dark:focus-visible:bg-zinc-900/60"
 						classList={{ "pt-3": !row().grouped, "pt-0.5": row().grouped }}
 						aria-label={`${userLabel(row().message.author)}, ${fullTime(row().message.createdAt)}`}
 						data-seq={row().message.seq}
+						// Reachable from the keyboard (arrow keys in the list), which shows its time as hover does.
+						tabIndex={-1}
 					>
 						<div class="w-9 shrink-0">
-							<Show when={!row().grouped}>
+							<Show
+								when={!row().grouped}
+								fallback={
+									// A follow-up has no header; its time shows on hover or focus, where the avatar would be.
+									<Timestamp
+										at={row().message.createdAt}
+										class="invisible block pt-0.5 text-right text-[0.65rem] leading-5 group-focus-within:visible group-hover:visible group-focus:visible"
+									/>
+								}
+							>
 								<Avatar
 									name={row().message.author.name}
 									image={row().message.author.image}
@@ -79,11 +95,17 @@ export function MessageRow(props: { row: ChatRow } & Actions) {
 						<div class="min-w-0 flex-1 pb-0.5">
 							<Show when={!row().grouped}>
 								<div class="flex min-w-0 items-baseline gap-2">
-									<UserName
-										name={row().message.author.name}
-										guest={row().message.author.guest}
-										class="text-sm font-semibold"
-									/>
+									<button
+										type="button"
+										class="min-w-0 rounded hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+										onClick={() => props.onAuthor?.(row().message.author.id)}
+									>
+										<UserName
+											name={row().message.author.name}
+											guest={row().message.author.guest}
+											class="text-sm font-semibold"
+										/>
+									</button>
 									<Timestamp at={row().message.createdAt} />
 								</div>
 							</Show>

@@ -5,11 +5,14 @@ import type { RoomList } from "../../../api/protocol/http-api";
 import { type Author, DEFAULT_ROOM_ID } from "../../../api/protocol/room-protocol";
 import { ApiRequestError } from "../../api-request";
 import { Button } from "../../components/ui/Button";
+import { HashIcon, LockIcon } from "../../components/ui/Icons";
 import { RoomName } from "../../components/ui/Names";
 import { createQueryData } from "../../query-data";
 import { sessionQueryKey } from "../auth/session-queries";
+import { UserCard } from "../profile/UserCard";
 import { RoomInfoPanel } from "../rooms/RoomInfoPanel";
 import { markRead, roomListKey, roomListQuery } from "../rooms/room-queries";
+import { setOpenRoomUnread } from "../rooms/title-count";
 import { Composer } from "./Composer";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { buildRows, type ChatRow, keepUnchangedRows } from "./chat-rows";
@@ -25,13 +28,19 @@ const CONNECTING_BANNER_AFTER_MS = 1_500;
 const MARK_READ_AFTER_MS = 400;
 
 /** A room, or, when it does not exist or is private to others, the same "not found" for both. */
-export function RoomView(props: { roomId: string; me: Author }) {
+export function RoomView(props: { roomId: string; me: Author; infoOpen: boolean; onInfo: (open: boolean) => void }) {
 	const room = createRoomHistory(props.roomId);
 	const history = room.query;
 	const missing = () => history.error instanceof ApiRequestError && history.error.status === 404;
 	return (
 		<Show when={!missing()} fallback={<RoomNotFound roomId={props.roomId} />}>
-			<RoomConversation roomId={props.roomId} me={props.me} history={room} />
+			<RoomConversation
+				roomId={props.roomId}
+				me={props.me}
+				history={room}
+				infoOpen={props.infoOpen}
+				onInfo={props.onInfo}
+			/>
 		</Show>
 	);
 }
@@ -59,7 +68,13 @@ function RoomNotFound(props: { roomId: string }) {
 	);
 }
 
-function RoomConversation(props: { roomId: string; me: Author; history: RoomHistory }) {
+function RoomConversation(props: {
+	roomId: string;
+	me: Author;
+	history: RoomHistory;
+	infoOpen: boolean;
+	onInfo: (open: boolean) => void;
+}) {
 	const queryClient = useQueryClient();
 	const navigate = useNavigate();
 	const { query: history, data: historyData } = props.history;
@@ -73,8 +88,10 @@ function RoomConversation(props: { roomId: string; me: Author; history: RoomHist
 			queryClient.getQueryData<RoomList>(roomListKey)?.rooms.find((room) => room.id === props.roomId)?.lastReadSeq ??
 			null,
 	);
-	const [infoOpen, setInfoOpen] = createSignal(false);
 	const [atEnd, setAtEnd] = createSignal(true);
+	let infoButton: HTMLButtonElement | undefined;
+	/** Whose profile card is open (a name in the list was clicked). */
+	const [card, setCard] = createSignal<string | null>(null);
 	const session = createRoomSession(
 		() => props.roomId,
 		props.me,
@@ -142,26 +159,55 @@ function RoomConversation(props: { roomId: string; me: Author; history: RoomHist
 		pendingMark = { seq, timer: setTimeout(flushMark, MARK_READ_AFTER_MS) };
 	});
 
+	// Messages from others that arrived since the reader last saw the bottom of this room in a
+	// visible tab: they count in the tab's title, as other rooms' unread do, until the reader is back.
+	// What the room held when it loaded counts as seen: only what arrives after is news.
+	let seenUpTo: number | null = null;
+	const unseenHere = createMemo(() => {
+		const list = messages();
+		const newest = list.at(-1)?.seq ?? 0;
+		if (seenUpTo === null) {
+			if (history.isPending) return 0;
+			seenUpTo = newest;
+		}
+		if (visible() && atEnd()) {
+			seenUpTo = Math.max(seenUpTo, newest);
+			return 0;
+		}
+		let count = 0;
+		for (let i = list.length - 1; i >= 0; i--) {
+			const m = list[i];
+			if (!m || m.seq <= seenUpTo) break;
+			if (m.author.id !== props.me.id) count++;
+		}
+		return count;
+	});
+	createEffect(() => setOpenRoomUnread(unseenHere()));
+	onCleanup(() => setOpenRoomUnread(0));
+
 	const bannerState = () => (session.connection() === "connecting" && !patient() ? "open" : session.connection());
 
 	return (
 		<div class="flex min-h-0 flex-1">
 			<section class="flex min-h-0 min-w-0 flex-1 flex-col" aria-labelledby="room-title">
-				<header class="flex h-12 shrink-0 items-center gap-3 border-b border-zinc-200 px-4 dark:border-zinc-800">
-					<h1 id="room-title" class="flex min-w-0 flex-1 items-baseline gap-1 text-base font-bold">
-						<span class="text-zinc-500 dark:text-zinc-400" aria-hidden="true">
-							{summary()?.visibility === "private" ? "🔒" : "#"}
+				<header class="flex h-12 shrink-0 items-center gap-3 border-b border-zinc-200 px-3 sm:px-4 dark:border-zinc-800">
+					<h1 id="room-title" class="flex min-w-0 flex-1 items-center gap-1.5 text-base font-bold">
+						<span class="text-zinc-600 dark:text-zinc-400">
+							<Show when={summary()?.visibility === "private"} fallback={<HashIcon class="size-4" />}>
+								<LockIcon class="size-4" />
+							</Show>
 						</span>
 						<RoomName name={summary()?.name ?? props.roomId} id={props.roomId} />
 					</h1>
 					<PresenceSummary users={session.present()} />
 					<Button
+						ref={infoButton}
 						variant="ghost"
-						class="px-2 py-1"
+						class="min-h-11 px-2 py-1 md:min-h-0"
 						aria-label="Room info"
-						aria-expanded={infoOpen()}
+						aria-expanded={props.infoOpen}
 						aria-controls="room-info"
-						onClick={() => setInfoOpen((open) => !open)}
+						onClick={() => props.onInfo(!props.infoOpen)}
 					>
 						<span class="sm:hidden" aria-hidden="true">
 							Info
@@ -211,6 +257,7 @@ function RoomConversation(props: { roomId: string; me: Author; history: RoomHist
 							onLoadOlder={() => void history.fetchPreviousPage()}
 							onRetry={session.retry}
 							onDiscard={session.discard}
+							onAuthor={setCard}
 							sentCount={sentCount()}
 							onAtEndChange={setAtEnd}
 						/>
@@ -227,8 +274,18 @@ function RoomConversation(props: { roomId: string; me: Author; history: RoomHist
 					}}
 				/>
 			</section>
-			<Show when={infoOpen()}>
-				<RoomInfoPanel roomId={props.roomId} present={session.present()} onClose={() => setInfoOpen(false)} />
+			<Show when={card()} keyed>
+				{(userId) => <UserCard userId={userId} onClose={() => setCard(null)} />}
+			</Show>
+			<Show when={props.infoOpen}>
+				<RoomInfoPanel
+					roomId={props.roomId}
+					present={session.present()}
+					onClose={() => {
+						props.onInfo(false);
+						infoButton?.focus();
+					}}
+				/>
 			</Show>
 		</div>
 	);

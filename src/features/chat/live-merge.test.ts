@@ -2,7 +2,7 @@ import { QueryClient } from "@tanstack/solid-query";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { HistoryPage } from "../../../api/protocol/http-api";
 import type { ChatMessage } from "../../../api/protocol/room-protocol";
-import { LiveMerge, REPAIR_RETRY_MS } from "./live-merge";
+import { LiveMerge, REPAIR_RETRY_MS, REPLAY_GRACE_MS } from "./live-merge";
 import { flattenMessages, type HistoryData } from "./message-cache";
 import { roomHistoryKey, roomHistoryQuery } from "./message-queries";
 
@@ -110,8 +110,22 @@ describe("LiveMerge", () => {
 		const fetchPage = vi.fn(async () => page([1, 2, 3]));
 		const live = new LiveMerge(client, "r", fetchPage);
 		live.known(3);
-		await vi.waitFor(() => expect(seqsIn(client)).toEqual([1, 2, 3]));
+		await vi.waitFor(() => expect(seqsIn(client)).toEqual([1, 2, 3]), { timeout: REPLAY_GRACE_MS + 1000 });
 		expect(fetchPage).toHaveBeenCalledWith("r", 4, 3);
+		live.dispose();
+	});
+
+	it("lets the replay after a welcome arrive before fetching what it would carry", async () => {
+		vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+		const client = new QueryClient();
+		cached(client, page([1, 2]));
+		const fetchPage = vi.fn(async () => page([3, 4]));
+		const live = new LiveMerge(client, "r", fetchPage);
+		live.known(4);
+		live.push([msg(3), msg(4)]);
+		await vi.advanceTimersByTimeAsync(REPLAY_GRACE_MS + 10);
+		expect(seqsIn(client)).toEqual([1, 2, 3, 4]);
+		expect(fetchPage).not.toHaveBeenCalled();
 		live.dispose();
 	});
 

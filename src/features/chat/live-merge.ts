@@ -9,6 +9,12 @@ const RECENT_LIMIT = 1_000;
 /** A failed backfill is tried again after this long, doubling up to the cap, until the hole is filled. */
 export const REPAIR_RETRY_MS = 500;
 export const REPAIR_RETRY_MAX_MS = 30_000;
+/**
+ * After `welcome`, how long the replay has to arrive before what is still missing is fetched over
+ * HTTP: the replay follows the welcome at once, and fetching it as well would double every
+ * reconnect (after a deploy, every client's).
+ */
+export const REPLAY_GRACE_MS = 1_000;
 
 type FetchPage = (roomId: string, before: number | undefined, limit: number) => Promise<HistoryPage>;
 
@@ -30,6 +36,7 @@ export class LiveMerge {
 	private retryMs = REPAIR_RETRY_MS;
 	private retryTimer: ReturnType<typeof setTimeout> | undefined;
 	private frame: number | undefined;
+	private graceTimer: ReturnType<typeof setTimeout> | undefined;
 	private disposed = false;
 	private readonly unsubscribe: () => void;
 	private readonly key: ReturnType<typeof roomHistoryKey>;
@@ -70,22 +77,31 @@ export class LiveMerge {
 		});
 	}
 
-	/** The room's latest seq as it said in `welcome`: anything the cache lacks up to it is fetched. */
+	/**
+	 * The room's latest seq as it said in `welcome`: whatever the cache still lacks up to it once
+	 * the replay had its moment is fetched.
+	 */
 	known(latestSeq: number): void {
 		if (latestSeq <= this.knownLatest) return;
 		this.knownLatest = latestSeq;
-		this.apply();
+		clearTimeout(this.graceTimer);
+		this.graceTimer = setTimeout(() => this.apply(), REPLAY_GRACE_MS);
 	}
 
-	/** The room said our view cannot be repaired by replay: start over from the latest page. */
-	async reset(): Promise<void> {
+	/**
+	 * Start over from the latest page: the room said our view cannot be repaired by replay, with its
+	 * latest seq, which may be lower than what we saw (its storage was reset): that is the target now.
+	 */
+	async reset(latestSeq?: number): Promise<void> {
 		this.recent = [];
 		this.stopRetry();
+		if (latestSeq !== undefined) this.knownLatest = latestSeq;
 		await this.queryClient.resetQueries({ queryKey: this.key, exact: true });
 	}
 
 	dispose(): void {
 		this.disposed = true;
+		clearTimeout(this.graceTimer);
 		this.cancelFrame();
 		this.stopRetry();
 		this.unsubscribe();

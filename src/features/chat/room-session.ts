@@ -80,7 +80,7 @@ export function createRoomSession(
 			if (error.code === "rate_limited") return queue.rateLimited(error.ref, error.retryAfterMs ?? 1_000);
 			if (error.ref && outbox.get(error.ref)) queue.failed(error.ref, SEND_ERRORS[error.code] ?? error.message);
 		},
-		onReset: () => void live.reset(),
+		onReset: (frame) => void live.reset(frame.latestSeq),
 		onSessionEnded,
 		sessionAlive: () => sessionAlive(queryClient),
 		onLeftRoom,

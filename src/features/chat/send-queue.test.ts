@@ -11,6 +11,11 @@ import { ACK_TIMEOUT_MS, OUTBOX_MAX_AGE_MS, SendQueue } from "./send-queue";
 class SimulatedRoom {
 	readonly stored: string[] = [];
 	private tat = 0;
+	/** The socket's frame budget, as frame-budget.ts keeps it: a burst, then a rate; 20 refusals in a row close it. */
+	private frameTat = 0;
+	private strikes = 0;
+	closed = false;
+	frameBudget: { burst: number; perSecond: number } | null = null;
 	queue: SendQueue | null = null;
 	online = true;
 
@@ -22,11 +27,29 @@ class SimulatedRoom {
 
 	transport = {
 		send: (frame: ClientMessage): boolean => {
-			if (!this.online || frame.type !== "send") return false;
+			if (!this.online || this.closed || frame.type !== "send") return false;
+			if (!this.chargeFrame()) return true;
 			setTimeout(() => this.receive(frame.clientId, frame.text), this.latencyMs);
 			return true;
 		},
 	};
+
+	/** False when the frame is refused (and answered `rate_limited` without a ref, as the room does). */
+	private chargeFrame(): boolean {
+		if (!this.frameBudget) return true;
+		const now = Date.now();
+		const interval = 1000 / this.frameBudget.perSecond;
+		const tat = Math.max(this.frameTat, now);
+		if (now < tat - interval * (this.frameBudget.burst - 1)) {
+			if (++this.strikes >= 20) this.closed = true;
+			const wait = Math.ceil(tat - interval * (this.frameBudget.burst - 1) - now);
+			setTimeout(() => this.queue?.rateLimited(undefined, wait), this.latencyMs * 2);
+			return false;
+		}
+		this.strikes = 0;
+		this.frameTat = tat + interval;
+		return true;
+	}
 
 	private receive(clientId: string, text: string): void {
 		const reply = (fn: () => void) => {
@@ -70,6 +93,23 @@ describe("SendQueue", () => {
 		expect(limited[0]).toBe(true);
 		expect(limited.at(-1)).toBe(false);
 		expect(queue.limited).toBe(false);
+	});
+
+	// Review of issue 15: a backlog past the send limit used to be resent whole after every refusal,
+	// which the room's frame budget then closed as a flood (4008).
+	it("sends a long backlog within the room's frame budget, in order, without being closed as a flood", async () => {
+		const room = new SimulatedRoom(20, 2);
+		room.frameBudget = { burst: 60, perSecond: 10 };
+		const outbox = new Outbox("backlog", null, null);
+		const queue = new SendQueue(outbox, room.transport);
+		room.queue = queue;
+		room.online = false;
+		for (const [i, text] of texts(60).entries()) queue.add(`client-${String(i).padStart(8, "0")}`, text);
+		room.online = true;
+		queue.connected();
+		await vi.advanceTimersByTimeAsync(40_000);
+		expect(room.closed).toBe(false);
+		expect(room.stored).toEqual(texts(60));
 	});
 
 	it("keeps the order across a dropped connection", async () => {

@@ -13,6 +13,13 @@ export const ACK_TIMEOUT_MS = 10_000;
  * Retry. Whatever it answered is likely stale by then, and the writer should decide.
  */
 export const OUTBOX_MAX_AGE_MS = 60 * 60_000;
+/**
+ * Sends on the wire at once. A backlog (a reconnect after an hour on a train) goes out a window at
+ * a time rather than in one burst the room's frame budget would refuse; after a `rate_limited`
+ * answer the window is one until the outbox is empty, so each refusal costs one frame, not the
+ * whole backlog again.
+ */
+export const SEND_WINDOW = 10;
 
 export type Transport = {
 	/** Sends a frame if the room has welcomed the socket; false when it could not. */
@@ -41,6 +48,8 @@ const realTimers: Timers = {
 export class SendQueue {
 	private readonly ackTimers = new Map<string, ReturnType<typeof setTimeout>>();
 	private resumeTimer: ReturnType<typeof setTimeout> | undefined;
+	/** Set by a `rate_limited` answer, cleared once everything is sent: one send in flight at a time. */
+	private paced = false;
 
 	constructor(
 		private readonly outbox: Outbox,
@@ -78,6 +87,8 @@ export class SendQueue {
 	stored(clientId: string): void {
 		this.stopAckTimer(clientId);
 		this.outbox.remove(clientId);
+		if (!this.outbox.list().some((e) => e.status !== "failed")) this.paced = false;
+		this.pump();
 	}
 
 	/**
@@ -94,6 +105,7 @@ export class SendQueue {
 			this.stopAckTimer(entry.clientId);
 			this.outbox.update(entry.clientId, { status: "queued" });
 		}
+		this.paced = true;
 		if (this.resumeTimer === undefined) this.onLimited(true);
 		this.timers.clearTimeout(this.resumeTimer);
 		this.resumeTimer = this.timers.setTimeout(
@@ -130,11 +142,14 @@ export class SendQueue {
 		this.timers.clearTimeout(this.resumeTimer);
 	}
 
-	/** Sends every queued message, oldest first, until the socket cannot take more. */
+	/** Sends queued messages, oldest first, while the window has room and the socket takes them. */
 	private pump(): void {
 		if (this.limited) return;
 		const now = this.timers.now();
+		const window = this.paced ? 1 : SEND_WINDOW;
+		let inFlight = this.outbox.list().filter((e) => e.status === "sending").length;
 		for (const entry of this.outbox.list()) {
+			if (inFlight >= window) return;
 			if (entry.status !== "queued") continue;
 			if (now - entry.createdAt > OUTBOX_MAX_AGE_MS) {
 				this.failed(entry.clientId, "Not sent for over an hour, so it was held back.");
@@ -150,6 +165,7 @@ export class SendQueue {
 			if (!this.transport.send(frame)) return;
 			this.outbox.update(entry.clientId, { status: "sending", error: undefined });
 			this.startAckTimer(entry.clientId);
+			inFlight++;
 		}
 	}
 

@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/solid-query";
 import { useNavigate } from "@tanstack/solid-router";
-import { createSignal, For, Show } from "solid-js";
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { MemberPage } from "../../../api/protocol/http-api";
 import { type Author, DEFAULT_ROOM_ID } from "../../../api/protocol/room-protocol";
 import { Avatar } from "../../components/ui/Avatar";
@@ -116,6 +116,14 @@ function Invites(props: { roomId: string }) {
 function Members(props: { roomId: string; first: MemberPage; presentIds: Set<string> }) {
 	const [more, setMore] = createSignal<MemberPage[]>([]);
 	const [loading, setLoading] = createSignal(false);
+	// A refetched first page starts the list over; the pages after it would repeat people.
+	createEffect(
+		on(
+			() => props.first,
+			() => setMore([]),
+			{ defer: true },
+		),
+	);
 	const members = () => [...props.first.members, ...more().flatMap((page) => page.members)];
 	const next = () => (more().at(-1) ?? props.first).next;
 	async function loadMore() {
@@ -164,6 +172,15 @@ export function RoomInfoPanel(props: { roomId: string; present: Author[]; onClos
 	const presentIds = () => new Set(props.present.map((u) => u.id));
 	const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
+	// On a phone the panel covers the room: it takes focus, and Escape closes it (Back does too).
+	let closeButton: HTMLButtonElement | undefined;
+	onMount(() => closeButton?.focus());
+	const onKey = (event: KeyboardEvent) => {
+		if (event.key === "Escape" && !event.defaultPrevented) props.onClose();
+	};
+	document.addEventListener("keydown", onKey);
+	onCleanup(() => document.removeEventListener("keydown", onKey));
+
 	async function leave() {
 		await leaveRoom(props.roomId);
 		await queryClient.invalidateQueries({ queryKey: roomListKey });
@@ -174,12 +191,21 @@ export function RoomInfoPanel(props: { roomId: string; present: Author[]; onClos
 		<aside
 			id="room-info"
 			aria-label="Room info"
-			class="flex w-full flex-col gap-5 overflow-y-auto border-l border-zinc-200 p-4 text-sm sm:w-80 dark:border-zinc-800"
+			// Beside the room from md up; below that, a full-width sheet over it (the room keeps its layout).
+			class="fixed inset-0 z-40 flex flex-col gap-5 overflow-y-auto bg-white p-4 text-sm md:static md:z-auto md:w-80 md:shrink-0 md:border-l md:border-zinc-200 dark:bg-zinc-950 md:dark:border-zinc-800"
 		>
 			<div class="flex items-center justify-between">
 				<h2 class="text-base font-semibold">Room info</h2>
-				<Button variant="ghost" class="px-2 py-1" aria-label="Close room info" onClick={props.onClose}>
-					✕
+				<Button
+					ref={closeButton}
+					variant="ghost"
+					class="min-h-11 min-w-11 px-2 py-1"
+					aria-label="Close room info"
+					onClick={props.onClose}
+				>
+					<svg viewBox="0 0 16 16" class="size-4 fill-current" aria-hidden="true">
+						<path d="M3.7 2.3 8 6.6l4.3-4.3 1.4 1.4L9.4 8l4.3 4.3-1.4 1.4L8 9.4l-4.3 4.3-1.4-1.4L6.6 8 2.3 3.7z" />
+					</svg>
 				</Button>
 			</div>
 			<Show
@@ -191,7 +217,6 @@ export function RoomInfoPanel(props: { roomId: string; present: Author[]; onClos
 						<dl class="divide-y divide-zinc-100 dark:divide-zinc-800">
 							<Fact label="Visibility" value={d().room.visibility === "private" ? "Private (invite only)" : "Public"} />
 							<Fact label="Messages kept" value={numberFormat.format(d().stats.messageCount)} />
-							<Fact label="Storage used" value={bytes(d().stats.storageBytes)} />
 							<Fact
 								label="Oldest kept message"
 								value={(() => {
@@ -204,6 +229,13 @@ export function RoomInfoPanel(props: { roomId: string; present: Author[]; onClos
 								value={`Latest ${numberFormat.format(d().stats.retention.maxMessages)}, up to ${numberFormat.format(d().stats.retention.maxDays)} days`}
 							/>
 						</dl>
+						<details class="rounded-lg bg-zinc-50 px-3 py-2 dark:bg-zinc-900">
+							<summary class="cursor-pointer text-sm font-medium">Storage details</summary>
+							<p class="mt-2 text-xs text-zinc-600 dark:text-zinc-400">
+								The room's saved messages take {bytes(d().stats.storageBytes)} in its database. Retention keeps this
+								bounded: older messages are removed as new ones arrive.
+							</p>
+						</details>
 						<Members roomId={props.roomId} first={d().members} presentIds={presentIds()} />
 						<Show when={d().room.visibility === "private"}>
 							<Invites roomId={props.roomId} />

@@ -1,10 +1,12 @@
 import { Link } from "@tanstack/solid-router";
 import { createEffect, createSignal, For, onCleanup, Show } from "solid-js";
 import type { RoomSummary } from "../../../api/protocol/http-api";
+import { HashIcon, LockIcon } from "../../components/ui/Icons";
 import { RoomName } from "../../components/ui/Names";
 import { createQueryData } from "../../query-data";
 import { NewRoomDialog } from "./NewRoomDialog";
 import { roomListQuery } from "./room-queries";
+import { openRoomUnread } from "./title-count";
 
 function RoomLink(props: { room: RoomSummary; current: boolean; onNavigate: () => void }) {
 	// The open room is being read as messages arrive; a badge there would only flicker.
@@ -16,14 +18,21 @@ function RoomLink(props: { room: RoomSummary; current: boolean; onNavigate: () =
 				params={{ roomId: props.room.id }}
 				onClick={props.onNavigate}
 				aria-current={props.current ? "page" : undefined}
-				class="flex items-center gap-2 rounded-md px-2 py-1.5 text-sm text-zinc-700 hover:bg-zinc-200/70 dark:text-zinc-300 dark:hover:bg-zinc-800"
+				data-current={props.current ? "" : undefined}
+				// 44 px tall on phones (a finger), denser from md up (a pointer).
+				class="flex min-h-11 items-center gap-2 rounded-md border-l-4 px-2 py-1.5 text-sm md:min-h-8"
 				classList={{
-					"bg-zinc-200 font-semibold text-zinc-950 dark:bg-zinc-800 dark:text-white": props.current,
-					"font-semibold text-zinc-950 dark:text-white": unread() > 0,
+					"border-indigo-600 bg-indigo-100 font-semibold text-indigo-950 dark:border-indigo-400 dark:bg-indigo-950 dark:text-white":
+						props.current,
+					"border-transparent text-zinc-700 hover:bg-zinc-200/70 dark:text-zinc-300 dark:hover:bg-zinc-800":
+						!props.current,
+					"font-semibold text-zinc-950 dark:text-white": !props.current && unread() > 0,
 				}}
 			>
-				<span class="w-4 shrink-0 text-center text-zinc-500 dark:text-zinc-400" aria-hidden="true">
-					{props.room.visibility === "private" ? "🔒" : "#"}
+				<span class="grid w-4 shrink-0 place-items-center text-zinc-600 dark:text-zinc-400">
+					<Show when={props.room.visibility === "private"} fallback={<HashIcon />}>
+						<LockIcon />
+					</Show>
 				</span>
 				<RoomName name={props.room.name} id={props.room.id} class="flex-1" />
 				<Show when={props.room.visibility === "private"}>
@@ -50,9 +59,11 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 	const browse = () => data()?.rooms.filter((room) => !room.member) ?? [];
 	const [creating, setCreating] = createSignal(false);
 
-	// Unread elsewhere shows in the tab's title too, for a reader in another tab.
+	// Unread shows in the tab's title too, for a reader in another tab: other rooms from the room
+	// list, the open one from what arrived while this tab was hidden.
 	createEffect(() => {
-		const total = joined().reduce((sum, room) => sum + (room.id === props.currentRoomId ? 0 : room.unread), 0);
+		const elsewhere = joined().reduce((sum, room) => sum + (room.id === props.currentRoomId ? 0 : room.unread), 0);
+		const total = elsewhere + openRoomUnread();
 		document.title = total > 0 ? `(${total}) Parlor` : "Parlor";
 	});
 	onCleanup(() => {
@@ -60,13 +71,16 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 	});
 
 	return (
-		<nav aria-label="Rooms" class="flex h-full w-64 flex-col gap-4 overflow-y-auto bg-zinc-50 p-3 dark:bg-zinc-900/60">
+		<nav
+			aria-label="Rooms"
+			class="flex h-full w-72 flex-col gap-4 overflow-y-auto bg-zinc-50 p-3 md:w-64 dark:bg-zinc-900"
+		>
 			<div>
 				<div class="flex items-center justify-between px-2 pb-1">
-					<h2 class="text-xs font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400">Your rooms</h2>
+					<h2 class="text-xs font-semibold tracking-wide text-zinc-600 uppercase dark:text-zinc-400">Your rooms</h2>
 					<button
 						type="button"
-						class="rounded-md px-2 py-0.5 text-lg leading-none text-zinc-600 hover:bg-zinc-200 dark:text-zinc-300 dark:hover:bg-zinc-800"
+						class="grid size-11 place-items-center rounded-md text-lg leading-none text-zinc-600 hover:bg-zinc-200 md:size-8 dark:text-zinc-300 dark:hover:bg-zinc-800"
 						aria-label="New room"
 						onClick={() => setCreating(true)}
 					>
@@ -79,13 +93,13 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 					</For>
 				</ul>
 				<Show when={rooms.isSuccess && joined().length === 0}>
-					<p class="px-2 text-sm text-zinc-500 dark:text-zinc-400">Open a room below, or make one.</p>
+					<p class="px-2 text-sm text-zinc-600 dark:text-zinc-400">Open a room below, or make one.</p>
 				</Show>
 			</div>
 			<Show when={browse().length > 0}>
 				{/* Folded by default, as "Browse channels" is elsewhere: a busy instance has many public rooms. */}
 				<details class="group">
-					<summary class="cursor-pointer rounded-md px-2 pb-1 text-xs font-semibold tracking-wide text-zinc-500 uppercase select-none hover:text-zinc-700 dark:text-zinc-400 dark:hover:text-zinc-200">
+					<summary class="flex min-h-11 cursor-pointer items-center rounded-md px-2 text-xs font-semibold tracking-wide text-zinc-600 uppercase select-none hover:text-zinc-800 md:min-h-8 dark:text-zinc-400 dark:hover:text-zinc-200">
 						Browse public rooms ({browse().length})
 					</summary>
 					<ul class="mt-1 space-y-0.5" aria-label="Public rooms you have not joined">

@@ -1,5 +1,6 @@
-import { createFileRoute, notFound } from "@tanstack/solid-router";
+import { createFileRoute, notFound, useNavigate } from "@tanstack/solid-router";
 import { Show } from "solid-js";
+import * as v from "valibot";
 import { parseRoomId } from "../../../api/protocol/room-protocol";
 import { roomHistoryQuery } from "../../features/chat/message-queries";
 import { RoomView } from "../../features/chat/RoomView";
@@ -13,6 +14,8 @@ export const Route = createFileRoute("/_authed/rooms/$roomId")({
 		},
 		stringify: ({ roomId }) => ({ roomId }),
 	},
+	// The info panel is part of the address, so Back closes it (on a phone it covers the room).
+	validateSearch: v.object({ info: v.optional(v.boolean()) }),
 	// Start the history request with the navigation; a failure is shown (with Retry) by the view.
 	loader: ({ context, params }) =>
 		context.queryClient.ensureInfiniteQueryData(roomHistoryQuery(params.roomId)).catch(() => undefined),
@@ -21,15 +24,31 @@ export const Route = createFileRoute("/_authed/rooms/$roomId")({
 
 function RoomRoute() {
 	const params = Route.useParams();
+	const search = Route.useSearch();
 	const context = Route.useRouteContext();
+	const navigate = useNavigate({ from: Route.fullPath });
 	const me = () => {
 		const user = context().me.user;
 		return { id: user.id, name: user.name, image: user.image, guest: user.isGuest };
 	};
+	// Opening pushes an entry (Back closes the panel); closing one opened here goes back to it.
+	let openedHere = false;
+	const setInfo = (open: boolean) => {
+		if (open === (search().info === true)) return;
+		if (open) {
+			openedHere = true;
+			void navigate({ search: { info: true } });
+		} else if (openedHere) {
+			openedHere = false;
+			window.history.back();
+		} else {
+			void navigate({ search: {}, replace: true });
+		}
+	};
 	return (
 		// keyed: another room is another session (socket, outbox, cache), not an update of this one.
 		<Show when={params().roomId} keyed>
-			{(roomId) => <RoomView roomId={roomId} me={me()} />}
+			{(roomId) => <RoomView roomId={roomId} me={me()} infoOpen={search().info === true} onInfo={setInfo} />}
 		</Show>
 	);
 }
