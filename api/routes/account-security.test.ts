@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { TestClient } from "../../tests/workers/auth-client";
-import { signInWith } from "../../tests/workers/oauth-flow";
+import { decide, finishSignIn, signInWith } from "../../tests/workers/oauth-flow";
 import { MeResponseSchema } from "../protocol/http-api";
 
 async function me(client: TestClient) {
@@ -101,6 +101,58 @@ describe("the owner of an address wins", () => {
 		});
 		expect(retry.status).toBe(401);
 		expect(await me(squatterSession)).toBeNull();
+	});
+});
+
+describe("a guest keeps their account (issue 16)", () => {
+	it("by email: the same user, its rooms kept, a guest no more once the address is confirmed", async () => {
+		const guest = new TestClient();
+		const user = await guest.signInAsGuest();
+		const room = `kept-${unique()}`;
+		expect((await guest.postJson("/api/rooms", { name: room, visibility: "private" })).status).toBe(201);
+		const email = `keeper-${unique()}@example.com`;
+		const res = await guest.postJson("/api/me/email", { email, password: "a long password" });
+		expect(res.status).toBe(202);
+		expect(await me(guest)).toMatchObject({ id: user.id, isGuest: true, pendingEmail: email });
+		const link = await guest.linkFromMail(email, /Confirm your email/);
+		expect((await guest.fetch(link, { redirect: "manual" })).status).toBe(302);
+		expect(await me(guest)).toMatchObject({ id: user.id, isGuest: false, email });
+		const { rooms } = await (await guest.fetch("/api/rooms")).json<{
+			rooms: Array<{ name: string; member: boolean }>;
+		}>();
+		expect(rooms.find((r) => r.name === room)?.member).toBe(true);
+		// And the password signs in elsewhere.
+		const elsewhere = new TestClient();
+		expect((await elsewhere.postJson("/api/auth/sign-in/email", { email, password: "a long password" })).status).toBe(
+			200,
+		);
+		expect((await me(elsewhere))?.id).toBe(user.id);
+	});
+
+	it("by email answers the same for an address that already has an account, and changes nothing", async () => {
+		const owner = new TestClient();
+		const email = `owned-${unique()}@example.com`;
+		await owner.signUpVerified(email, "the owner's password", "Owner");
+		const guest = new TestClient();
+		const user = await guest.signInAsGuest();
+		const res = await guest.postJson("/api/me/email", { email, password: "a long password" });
+		expect(res.status).toBe(202);
+		expect(await me(guest)).toMatchObject({ id: user.id, isGuest: true, pendingEmail: null });
+		expect((await guest.mailbox(email)).at(-1)?.subject).toMatch(/tried to use your address/);
+	});
+
+	it("with a provider: the provider is linked to the guest's own user", async () => {
+		const guest = new TestClient();
+		const user = await guest.signInAsGuest();
+		// Google's second emulated user: GitHub's Mona is taken over by the test above in this file.
+		const res = await guest.postJson("/api/auth/link-social", { provider: "google", callbackURL: "/" });
+		expect(res.status).toBe(200);
+		const { url } = await res.json<{ url: string }>();
+		const page = await fetch(url);
+		const requestId = (await page.text()).match(/name="request" value="([^"]+)"/)?.[1] ?? "";
+		const callback = await decide(url, requestId, "allow", "108987654321098765432");
+		await finishSignIn(guest, callback);
+		expect(await me(guest)).toMatchObject({ id: user.id, isGuest: false, name: "Alan Turing" });
 	});
 });
 

@@ -75,6 +75,12 @@ export const meRoutes = new Hono<AppEnv>()
 				password: hash,
 			});
 		await context.internalAdapter.updateUser(user.id, { email, emailVerified: false });
-		await auth.api.sendVerificationEmail({ body: { email, callbackURL: "/" } });
+		// Asked as a visitor with no session (only the request's address, for the links): with the
+		// guest's session, Better Auth would compare the address to the session's placeholder.
+		await auth.api.sendVerificationEmail({
+			body: { email, callbackURL: "/" },
+			headers: new Headers(),
+			request: new Request(c.req.url),
+		});
 		return c.json({ status: CHECK_INBOX }, 202);
 	});

@@ -74,6 +74,7 @@ test.describe("client correctness (issue 15)", () => {
 		const page = await context.newPage();
 		await page.goto("/sign-in");
 		await page.getByRole("button", { name: "Continue as guest" }).click();
+		await expect(page).toHaveURL(/\/rooms\/general$/);
 		await openRoom(page, room);
 		await send(page, room, "before the close");
 		await expect(messageRow(page, "before the close")).toHaveAttribute("data-seq", "1");

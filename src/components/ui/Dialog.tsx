@@ -1,4 +1,4 @@
-import { createEffect, type JSX, onCleanup } from "solid-js";
+import { createEffect, type JSX, onCleanup, Show } from "solid-js";
 
 /**
  * A modal dialog on the platform's `<dialog>`: it traps focus, Escape closes it, focus returns to
@@ -31,10 +31,13 @@ export function Dialog(props: { open: boolean; onClose: () => void; title: strin
 				if (!inside) dialog.close();
 			}}
 		>
-			<h2 id={titleId} class="mb-3 text-lg font-semibold">
-				{props.title}
-			</h2>
-			{props.children}
+			{/* Content only while open: a closed dialog's forms and pictures are not in the page. */}
+			<Show when={props.open}>
+				<h2 id={titleId} class="mb-3 text-lg font-semibold">
+					{props.title}
+				</h2>
+				{props.children}
+			</Show>
 		</dialog>
 	);
 }

@@ -1,8 +1,8 @@
-import { useQuery } from "@tanstack/solid-query";
 import { createSignal, Show } from "solid-js";
 import type { SignInProvider } from "../../../api/protocol/http-api";
 import { Button } from "../../components/ui/Button";
 import { Dialog } from "../../components/ui/Dialog";
+import { createQueryData } from "../../query-data";
 import { authClient } from "../auth/auth-client";
 import { ProviderButtons } from "../auth/ProviderButtons";
 import { authMethodsQuery } from "../auth/session-queries";
@@ -17,7 +17,9 @@ const inputClass =
  * and picture; with email it gets an address and password, confirmed from the mail.
  */
 export function KeepAccountDialog(props: { open: boolean; onClose: () => void }) {
-	const methods = useQuery(() => authMethodsQuery);
+	// Read through the cache signal: this dialog lives in the header, above the room's Suspense
+	// boundary, where a query resource would re-suspend the page and reset the message list.
+	const { data: methods } = createQueryData(() => authMethodsQuery);
 	const [busy, setBusy] = createSignal(false);
 	const [error, setError] = createSignal<string | null>(null);
 	const [notice, setNotice] = createSignal<string | null>(null);
@@ -52,10 +54,10 @@ export function KeepAccountDialog(props: { open: boolean; onClose: () => void })
 				A guest account lasts only as long as this browser remembers it. Add a way to sign in and keep your rooms and
 				messages.
 			</p>
-			<Show when={(methods.data?.providers.length ?? 0) > 0}>
-				<ProviderButtons providers={methods.data?.providers ?? []} disabled={busy()} onSelect={withProvider} />
+			<Show when={(methods()?.providers.length ?? 0) > 0}>
+				<ProviderButtons providers={methods()?.providers ?? []} disabled={busy()} onSelect={withProvider} />
 			</Show>
-			<Show when={methods.data?.emailSignUp}>
+			<Show when={methods()?.emailSignUp}>
 				<form onSubmit={withEmail} class="mt-4 space-y-3">
 					<label class="block text-sm font-medium">
 						Email

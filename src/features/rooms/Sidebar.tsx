@@ -19,15 +19,15 @@ function RoomLink(props: { room: RoomSummary; current: boolean; onNavigate: () =
 				onClick={props.onNavigate}
 				aria-current={props.current ? "page" : undefined}
 				data-current={props.current ? "" : undefined}
-				// 44 px tall on phones (a finger), denser from md up (a pointer).
-				class="flex min-h-11 items-center gap-2 rounded-md border-l-4 px-2 py-1.5 text-sm md:min-h-8"
-				classList={{
-					"border-indigo-600 bg-indigo-100 font-semibold text-indigo-950 dark:border-indigo-400 dark:bg-indigo-950 dark:text-white":
-						props.current,
-					"border-transparent text-zinc-700 hover:bg-zinc-200/70 dark:text-zinc-300 dark:hover:bg-zinc-800":
-						!props.current,
-					"font-semibold text-zinc-950 dark:text-white": !props.current && unread() > 0,
-				}}
+				// 44 px tall on phones (a finger), denser from md up (a pointer). A class string, not
+				// classList: the router's Link sets its own classes and drops a classList.
+				class={`flex min-h-11 items-center gap-2 rounded-md border-l-4 px-2 py-1.5 text-sm md:min-h-8 ${
+					props.current
+						? "border-indigo-600 bg-indigo-100 font-semibold text-indigo-950 dark:border-indigo-400 dark:bg-indigo-950 dark:text-white"
+						: `border-transparent hover:bg-zinc-200/70 dark:hover:bg-zinc-800 ${
+								unread() > 0 ? "font-semibold text-zinc-950 dark:text-white" : "text-zinc-700 dark:text-zinc-300"
+							}`
+				}`}
 			>
 				<span class="grid w-4 shrink-0 place-items-center text-zinc-600 dark:text-zinc-400">
 					<Show when={props.room.visibility === "private"} fallback={<HashIcon />}>
