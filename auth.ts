@@ -39,7 +39,7 @@ function kvSecondaryStorage(kv: KVNamespace): SecondaryStorage {
 }
 
 /** Hosts Better Auth accepts when BETTER_AUTH_URL is empty (local development only). */
-export const LOCAL_HOSTS = [...LOOPBACK_HOSTS].map((host) => `${host}:*`);
+const LOCAL_HOSTS = [...LOOPBACK_HOSTS].map((host) => `${host}:*`);
 
 function buildAuth(env: Env) {
 	const publicUrl = env.BETTER_AUTH_URL.trim();

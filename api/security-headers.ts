@@ -30,7 +30,7 @@ export const HSTS = "max-age=31536000; includeSubDomains";
  * from the OAuth providers' avatar hosts (and, in a test build, the local OAuth emulator's).
  * Not used under `vite dev`, whose hot reload injects inline styles.
  */
-export function pagePolicy(extraImageOrigin?: string): string {
+function pagePolicy(extraImageOrigin?: string): string {
 	return [
 		"default-src 'self'",
 		"script-src 'self'",

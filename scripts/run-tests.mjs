@@ -66,6 +66,7 @@ function playwright(name) {
 check("lint", ["biome", "ci", "."]);
 check("typecheck", ["npm", "run", "--silent", "typecheck"]);
 check("secrets", ["node", "scripts/scan-secrets.mjs"]);
+check("schema", ["node", "scripts/schema-sql.mjs", "--check"]);
 check("bundle", ["node", "scripts/check-bundle.mjs"]);
 vitest("unit", "vitest.unit.config.ts");
 vitest("workers", "vitest.workers.config.ts");

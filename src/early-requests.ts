@@ -1,5 +1,5 @@
 import type { QueryClient } from "@tanstack/solid-query";
-import { DEFAULT_ROOM_ID, parseRoomId } from "../api/protocol/room-protocol";
+import { DEFAULT_ROOM_ID, parseRoomId } from "../api/protocol/room-id";
 import { sessionQuery } from "./features/auth/session-queries";
 import { roomHistoryQuery } from "./features/chat/message-queries";
 import { roomListQuery } from "./features/rooms/room-queries";

@@ -1,40 +1,37 @@
 import { DurableObject } from "cloudflare:workers";
-import { DAY_MS } from "../config";
 import { getDb } from "../db";
 import type { HistoryPage, RoomStats } from "../protocol/http-api";
 import {
-	CLOSE_FLOODING,
 	CLOSE_LEFT_ROOM,
 	CLOSE_SESSION_ENDED,
 	frameExceedsLimit,
 	MAX_FRAME_BYTES,
-	MAX_REPLAY,
-	messagesFrame,
 	PING_FRAME,
 	PONG_FRAME,
 	PROTOCOL_VERSION,
 	parseClientMessage,
-	TYPING_THROTTLE_MS,
 } from "../protocol/room-protocol";
 import { recordLatestSeq } from "../rooms/room-directory";
 import { type FanoutResult, fanOut } from "../session-sockets";
 import { admit } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
-import { FrameBudget } from "./frame-budget";
+import { FrameBudget, refusedOverBudget } from "./frame-budget";
 import { broadcastFrame, sendFrame } from "./frames";
 import { LatestSeqMirror } from "./latest-seq-mirror";
 import { MessageStore } from "./message-store";
 import { PresenceTracker } from "./presence";
 import { RateLimiter } from "./rate-limit";
-import { planResume, replayFits } from "./resume";
+import { resumeFrames } from "./resume";
 import { nextPruneAt, PRUNE_CONTINUE_MS, PRUNE_DELAY_MS, pruneBatch } from "./retention";
 import { RevokedSessions } from "./revoked-sessions";
 import { type RoomConfig, readRoomConfig } from "./room-config";
 import { readRoomConnection } from "./room-handshake";
 import { migrateRoomSchema } from "./room-schema";
+import { roomStats } from "./room-stats";
 import { SendBatcher } from "./send-batcher";
 import { closeExpiredSockets, closeQuietly } from "./session-expiry";
 import { AttachmentCache, type SocketAttachment, sessionTag, userTag } from "./socket-attachment";
+import { TypingRelay } from "./typing-relay";
 
 /**
  * One chat room: hibernatable WebSockets in, ordered durable messages out. The class is the
@@ -60,8 +57,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	private readonly presence: PresenceTracker;
 	private readonly mirror: LatestSeqMirror;
 	private readonly alarms: AlarmSchedule;
-	/** When each user's last typing notice went out; a chatty client cannot flood the room. */
-	private readonly typingAt = new Map<string, number>();
+	private readonly typing: TypingRelay;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -91,6 +87,10 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			() => this.readyPeers().flatMap((ws) => this.attachments.get(ws)?.user ?? []),
 			(users) => broadcastFrame({ type: "presence", users }, this.readyPeers()),
 		);
+		this.typing = new TypingRelay(
+			() => this.readyPeers(),
+			(ws) => this.attachments.get(ws)?.user.id,
+		);
 		// The runtime answers pings itself; without this each keep-alive would wake the room.
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
 	}
@@ -99,14 +99,8 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		const connection = readRoomConnection(request);
 		if (!connection) return new Response("Rooms are reached through the Worker.", { status: 400 });
 		if (request.headers.get("Upgrade") !== "websocket") return new Response("Expected a WebSocket", { status: 426 });
-		const response = admit(
-			this.ctx,
-			this.attachments,
-			this.revoked,
-			connection,
-			this.config.socketsPerUser,
-			Date.now(),
-		);
+		const { ctx, attachments, revoked, config } = this;
+		const response = admit(ctx, attachments, revoked, connection, config.socketsPerUser, Date.now());
 		// The alarm also enforces session expiry on sockets that never send another frame.
 		if (response.status === 101) await this.alarms.request(connection.sessionExpiresAt);
 		return response;
@@ -134,17 +128,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 
 	/** RPC from the Worker for the room info panel: what the room keeps and what it costs. */
 	async getStats(): Promise<RoomStats> {
-		const oldestSeq = this.store.oldestSeq();
-		const latestSeq = this.store.latestSeq;
-		return {
-			// Pruning only ever removes the oldest rows, so the kept seqs form one unbroken range.
-			messageCount: latestSeq - oldestSeq + 1,
-			storageBytes: this.ctx.storage.sql.databaseSize,
-			oldestSeq,
-			latestSeq,
-			oldestAt: this.store.createdAtOf(oldestSeq),
-			retention: { maxMessages: this.config.retentionCount, maxDays: this.config.retentionMs / DAY_MS },
-		};
+		return roomStats(this.store, this.ctx.storage.sql, this.config);
 	}
 
 	/** RPC from the Worker: one page of history, newest last. */
@@ -161,12 +145,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			return closeQuietly(ws, CLOSE_SESSION_ENDED, "Session expired; sign in again.");
 		}
 		// Every frame costs, whatever it is: a flood of typing, hellos or garbage is refused here.
-		const verdict = this.budget.charge(ws, now);
-		if (!verdict.ok) {
-			if (verdict.close) return closeQuietly(ws, CLOSE_FLOODING, "Too many frames.");
-			const message = "You are sending too many frames; slow down.";
-			return sendFrame(ws, { type: "error", code: "rate_limited", message, retryAfterMs: verdict.retryAfterMs });
-		}
+		if (refusedOverBudget(this.budget, ws, now)) return;
 
 		if (typeof raw !== "string") {
 			if (raw.byteLength > MAX_FRAME_BYTES) return ws.close(1009, "Frame too large.");
@@ -183,7 +162,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			case "send":
 				return this.sends.enqueue({ ws, attachment, clientId: frame.clientId, text: frame.text }, now);
 			case "typing":
-				return this.typing(attachment, now);
+				return this.typing.typed(attachment, now);
 		}
 	}
 
@@ -216,22 +195,16 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			sendFrame(ws, { type: "error", code: "bad_frame", message });
 			return;
 		}
-		const oldestSeq = this.store.oldestSeq();
-		const latestSeq = this.store.latestSeq;
 		sendFrame(ws, {
 			type: "welcome",
 			protocol: PROTOCOL_VERSION,
 			roomId: attachment.roomId,
 			you: attachment.user,
 			connectionId: attachment.connectionId,
-			oldestSeq,
-			latestSeq,
+			oldestSeq: this.store.oldestSeq(),
+			latestSeq: this.store.latestSeq,
 		});
-		const plan = planResume(since, oldestSeq, latestSeq);
-		const missed = plan.kind === "replay" ? this.store.after(plan.after, MAX_REPLAY) : [];
-		if (plan.kind === "reset") sendFrame(ws, { type: "reset", reason: plan.reason, oldestSeq, latestSeq });
-		else if (!replayFits(missed)) sendFrame(ws, { type: "reset", reason: "gap_too_large", oldestSeq, latestSeq });
-		else if (missed.length > 0) sendFrame(ws, messagesFrame(missed));
+		for (const frame of resumeFrames(this.store, since)) sendFrame(ws, frame);
 		// From here on this socket gets live messages; nothing can interleave with the replay above.
 		this.attachments.set(ws, { ...attachment, ready: true });
 		this.mirror.ensureCopied(attachment.roomId);
@@ -246,16 +219,6 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			.getWebSockets(userTag(attachment.user.id))
 			.some((peer) => peer !== ws && peer.readyState === WebSocket.OPEN && this.attachments.get(peer)?.ready);
 		this.presence.departed(attachment.user, others);
-	}
-
-	/** Relays "typing" to the room's other users; ephemeral, so it is neither stored nor replayed. */
-	private typing(attachment: SocketAttachment, now: number): void {
-		if (!attachment.ready) return;
-		const user = attachment.user;
-		if (now - (this.typingAt.get(user.id) ?? 0) < TYPING_THROTTLE_MS / 2) return;
-		this.typingAt.set(user.id, now);
-		const others = this.readyPeers().filter((peer) => this.attachments.get(peer)?.user.id !== user.id);
-		broadcastFrame({ type: "typing", user }, others);
 	}
 
 	/** Sockets that finished `hello`; earlier ones get what they missed from the replay instead. */

@@ -76,7 +76,8 @@ describe("frame budget (issue 15.9)", () => {
 		const socket = await joined(await freshRoom("once"));
 		socket.send({ type: "hello", since: 0 });
 		expect(await socket.expect("error")).toMatchObject({ code: "bad_frame" });
-		await socket.expectQuiet();
+		// No second welcome or replay came before the next answer.
+		await socket.expectNothingMore();
 	});
 
 	it("refuses sends past the user's limit as they arrive, before they are queued", async () => {
@@ -105,6 +106,6 @@ describe("frame budget (issue 15.9)", () => {
 		const socket = await openSocket(client, roomPath(room));
 		await socket.hello(0);
 		expect(await socket.expect("reset")).toMatchObject({ reason: "gap_too_large", latestSeq: 80 });
-		await socket.expectQuiet();
+		await socket.expectNothingMore();
 	});
 });

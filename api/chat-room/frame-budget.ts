@@ -4,6 +4,10 @@
  */
 export const FLOOD_STRIKES = 20;
 
+import { CLOSE_FLOODING } from "../protocol/room-protocol";
+import { sendFrame } from "./frames";
+import { closeQuietly } from "./session-expiry";
+
 export type FrameVerdict = { ok: true } | { ok: false; retryAfterMs: number; close: boolean };
 
 type Bucket = { tat: number; strikes: number };
@@ -43,4 +47,19 @@ export class FrameBudget {
 		bucket.strikes = 0;
 		return { ok: true };
 	}
+}
+
+/**
+ * Charges a frame to its socket; when over budget, answers it (`rate_limited`, or a close with
+ * 4008 once it goes on) and returns true: the frame is then dropped unread.
+ */
+export function refusedOverBudget(budget: FrameBudget, ws: WebSocket, now: number): boolean {
+	const verdict = budget.charge(ws, now);
+	if (verdict.ok) return false;
+	if (verdict.close) closeQuietly(ws, CLOSE_FLOODING, "Too many frames.");
+	else {
+		const message = "You are sending too many frames; slow down.";
+		sendFrame(ws, { type: "error", code: "rate_limited", message, retryAfterMs: verdict.retryAfterMs });
+	}
+	return true;
 }

@@ -1,5 +1,5 @@
 /** The room copies its latest seq to D1 (for unread counts) at most this often. */
-export const LATEST_SEQ_SYNC_MS = 500;
+const LATEST_SEQ_SYNC_MS = 500;
 
 /**
  * Keeps `room.latestSeq` in D1 close behind the room, so the sidebar's unread counts are one D1

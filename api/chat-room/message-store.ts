@@ -15,6 +15,13 @@ type MessageRow = {
 
 const COLUMNS = "seq, id, author_id, author_name, author_image, author_guest, text, created_at, client_id";
 
+/** The store's reads, named so a test can check each one's query plan (all by index, none sorts). */
+export const MESSAGE_QUERIES = {
+	byClient: `SELECT ${COLUMNS} FROM messages WHERE author_id = ? AND client_id = ?`,
+	after: `SELECT ${COLUMNS} FROM messages WHERE seq > ? ORDER BY seq ASC LIMIT ?`,
+	page: `SELECT ${COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`,
+} as const;
+
 function toMessage(row: MessageRow): ChatMessage {
 	return {
 		seq: row.seq,
@@ -69,9 +76,7 @@ export class MessageStore {
 
 	/** The message an author already sent with this idempotency key, if it is still kept. */
 	findByClientId(authorId: string, clientId: string): ChatMessage | null {
-		const rows = this.sql
-			.exec<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE author_id = ? AND client_id = ?`, authorId, clientId)
-			.toArray();
+		const rows = this.sql.exec<MessageRow>(MESSAGE_QUERIES.byClient, authorId, clientId).toArray();
 		return rows[0] ? toMessage(rows[0]) : null;
 	}
 
@@ -110,25 +115,15 @@ export class MessageStore {
 
 	/** Messages with seq > since, ascending, at most `limit`. */
 	after(since: number, limit: number): ChatMessage[] {
-		return this.sql
-			.exec<MessageRow>(`SELECT ${COLUMNS} FROM messages WHERE seq > ? ORDER BY seq ASC LIMIT ?`, since, limit)
-			.toArray()
-			.map(toMessage);
+		return this.sql.exec<MessageRow>(MESSAGE_QUERIES.after, since, limit).toArray().map(toMessage);
 	}
 
 	/** The newest `limit` messages with seq < before (all when before is undefined), ascending. */
 	page(before: number | undefined, limit: number): { messages: ChatMessage[]; hasMore: boolean } {
 		const rows = this.sql
-			.exec<MessageRow>(
-				`SELECT ${COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`,
-				before ?? Number.MAX_SAFE_INTEGER,
-				limit + 1,
-			)
+			.exec<MessageRow>(MESSAGE_QUERIES.page, before ?? Number.MAX_SAFE_INTEGER, limit + 1)
 			.toArray();
 		const hasMore = rows.length > limit;
 		return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
 	}
 }
-
-/** The SQL `page` runs, for tests that check its plan uses the primary key. */
-export const PAGE_QUERY_FOR_PLAN = `SELECT ${COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`;

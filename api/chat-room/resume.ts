@@ -1,4 +1,12 @@
-import { type ChatMessage, MAX_REPLAY, MAX_REPLAY_BYTES, utf8Bytes } from "../protocol/room-protocol";
+import {
+	type ChatMessage,
+	MAX_REPLAY,
+	MAX_REPLAY_BYTES,
+	messagesFrame,
+	type ServerMessage,
+	utf8Bytes,
+} from "../protocol/room-protocol";
+import type { MessageStore } from "./message-store";
 
 export type ResumePlan =
 	| { kind: "live" }
@@ -32,4 +40,16 @@ export function replayFits(messages: ChatMessage[], maxBytes = MAX_REPLAY_BYTES)
 		if (bytes > maxBytes) return false;
 	}
 	return true;
+}
+
+/** What a `hello {since}` is answered with after `welcome`: the replay, a `reset`, or nothing. */
+export function resumeFrames(store: MessageStore, since: number | undefined): ServerMessage[] {
+	const oldestSeq = store.oldestSeq();
+	const latestSeq = store.latestSeq;
+	const plan = planResume(since, oldestSeq, latestSeq);
+	if (plan.kind === "reset") return [{ type: "reset", reason: plan.reason, oldestSeq, latestSeq }];
+	if (plan.kind === "live") return [];
+	const missed = store.after(plan.after, MAX_REPLAY);
+	if (!replayFits(missed)) return [{ type: "reset", reason: "gap_too_large", oldestSeq, latestSeq }];
+	return missed.length > 0 ? [messagesFrame(missed)] : [];
 }

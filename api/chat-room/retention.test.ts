@@ -2,10 +2,11 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { describe, expect, it } from "vitest";
 import { TestClient } from "../../tests/workers/auth-client";
 import { freshRoom, newClientId, openSocket, roomPath, sendFrame } from "../../tests/workers/room-socket";
+import { DAY_MS } from "../config";
 import { MessageStore } from "./message-store";
 import { PRUNE_BATCH } from "./retention";
 
-const DAY = 24 * 60 * 60 * 1000;
+const DAY = DAY_MS;
 // vitest.workers.config.ts keeps the wrangler defaults for retention.
 const KEEP = 10_000;
 const MAX_AGE_DAYS = 30;

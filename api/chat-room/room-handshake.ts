@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import { AuthorSchema, RoomIdSchema } from "../protocol/room-protocol";
+import { RoomIdSchema } from "../protocol/room-id";
+import { AuthorSchema } from "../protocol/room-protocol";
 
 /**
  * How the Worker tells a room who is connecting. The Worker authenticates; the room trusts only

@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import { AuthorSchema, RoomIdSchema } from "../protocol/room-protocol";
+import { RoomIdSchema } from "../protocol/room-id";
+import { AuthorSchema } from "../protocol/room-protocol";
 
 /**
  * What a connection carries through hibernation (`serializeAttachment`). Kept small: the
@@ -23,7 +24,7 @@ const AttachmentSchema = v.object({
 export type SocketAttachment = v.InferOutput<typeof AttachmentSchema>;
 
 /** A deserialized attachment, or null when it is malformed. */
-export function parseAttachment(value: unknown): SocketAttachment | null {
+function parseAttachment(value: unknown): SocketAttachment | null {
 	const parsed = v.safeParse(AttachmentSchema, value);
 	return parsed.success ? parsed.output : null;
 }

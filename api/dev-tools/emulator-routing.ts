@@ -12,7 +12,7 @@ import { DEV_TOOLS } from "./flag";
  */
 
 /** Every host the three built-in providers talk to (authorize, token, user info, JWKS). */
-export const PROVIDER_HOSTS = [
+const PROVIDER_HOSTS = [
 	"github.com",
 	"api.github.com",
 	"accounts.google.com",
@@ -81,7 +81,7 @@ let routedOrigin: string | null = null;
  * JWKS) reach the emulator. Better Auth resolves `globalThis.fetch` at call time, so this needs
  * no change to the providers.
  */
-export function routeProviderFetches(origin: string): void {
+function routeProviderFetches(origin: string): void {
 	if (routedOrigin === origin) return;
 	const original = routedOrigin === null ? globalThis.fetch : (globalThis.fetch as RoutedFetch).original;
 	const routed: RoutedFetch = Object.assign(
@@ -103,7 +103,7 @@ type RoutedFetch = typeof fetch & { original: typeof fetch };
  * Rewrites where Better Auth sends the browser to authorize: the `Location` header and the JSON
  * `url` that `POST /sign-in/social` answers with.
  */
-export async function routeAuthorizationRedirect(response: Response, origin: string): Promise<Response> {
+async function routeAuthorizationRedirect(response: Response, origin: string): Promise<Response> {
 	const location = response.headers.get("location");
 	const routedLocation = location ? toEmulatorUrl(location, origin) : null;
 	const isJson = response.headers.get("content-type")?.includes("application/json") ?? false;

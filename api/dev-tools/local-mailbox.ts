@@ -1,7 +1,8 @@
+import { DAY_MS } from "../config";
 import type { Mail } from "../mail/mailer";
 
 /** Local mail is kept this long (KV's minimum TTL is 60 s; a day is plenty for a test or a dev run). */
-const TTL_SECONDS = 24 * 60 * 60;
+const TTL_SECONDS = DAY_MS / 1000;
 const PREFIX = "dev-mail:";
 
 export type StoredMail = Mail & { sentAt: number };

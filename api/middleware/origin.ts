@@ -9,7 +9,7 @@ import { LOOPBACK_HOSTS } from "../protocol/loopback";
  * BETTER_AUTH_URL) the request's own origin when it is a loopback host. Mirrors what Better Auth
  * trusts, so a page that can sign in can also connect.
  */
-export function trustedOrigins(env: Env, requestUrl: string): string[] {
+function trustedOrigins(env: Env, requestUrl: string): string[] {
 	const publicUrl = env.BETTER_AUTH_URL.trim();
 	if (publicUrl) return [new URL(publicUrl).origin];
 	const own = new URL(requestUrl);

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { jsonError } from "../http-errors";
-import { DEFAULT_ROOM_ID, parseRoomId } from "../protocol/room-protocol";
+import { DEFAULT_ROOM_ID, parseRoomId } from "../protocol/room-id";
 
 /**
  * Validates `:room` (or uses the default room on alias routes) and puts it on `c.var.roomId`.

@@ -63,7 +63,7 @@ export function nameNeedsId(name: string): boolean {
  * Unicode's first-strong isolate, so a name's right-to-left text or stray direction marks cannot
  * reorder the words around it.
  */
-export function isolate(text: string): string {
+function isolate(text: string): string {
 	return `\u2068${text}\u2069`;
 }
 

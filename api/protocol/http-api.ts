@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { hasForbiddenCharacters } from "./display-text";
-import { AuthorSchema, ChatMessageSchema } from "./room-protocol";
+import { AuthorSchema, ChatMessageSchema, SeqSchema } from "./room-protocol";
 
 /** JSON bodies of the HTTP API, shared by the Worker (which builds them) and the client (which parses them). */
 
@@ -88,8 +88,8 @@ export const HistoryPageSchema = v.object({
 	roomId: v.string(),
 	/** Ascending by `seq`. */
 	messages: v.array(ChatMessageSchema),
-	oldestSeq: v.number(),
-	latestSeq: v.number(),
+	oldestSeq: SeqSchema,
+	latestSeq: SeqSchema,
 	/** True when messages older than the first one returned are still stored. */
 	hasMore: v.boolean(),
 });
@@ -135,7 +135,7 @@ export const CreateRoomBodySchema = v.object({
 export type CreateRoomBody = v.InferOutput<typeof CreateRoomBodySchema>;
 
 /** `PUT /api/rooms/:room/read` body: the highest seq now seen. Lower values than stored are ignored. */
-export const MarkReadBodySchema = v.object({ seq: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
+export const MarkReadBodySchema = v.object({ seq: SeqSchema });
 
 /** Storage monitoring for one room, from its Durable Object. */
 export const RoomStatsSchema = v.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRoomId, roomSlug } from "./room-protocol";
+import { parseRoomId, roomSlug } from "./room-id";
 
 describe("roomSlug", () => {
 	it.each([

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { getDb } from "../db";
-import { DEFAULT_ROOM_ID } from "../protocol/room-protocol";
+import { DEFAULT_ROOM_ID } from "../protocol/room-id";
 
 /**
  * Makes a new account a member of the default room, with everything already in it marked read:

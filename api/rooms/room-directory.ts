@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { type Database, getDb } from "../db";
 import type { MemberPage, RoomSummary, RoomVisibility } from "../protocol/http-api";
-import { roomSlug } from "../protocol/room-protocol";
+import { roomSlug } from "../protocol/room-id";
 
 /** A room and where one user stands in it: what the Worker checks before a room is reached. */
 export type RoomAccess = {

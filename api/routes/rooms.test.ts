@@ -172,8 +172,9 @@ describe("rooms", () => {
 		for (let i = 1; i <= 3; i++) socket.send(sendFrame(newClientId(), `old ${i}`));
 		for (let i = 0; i < 3; i++) await socket.ack();
 		socket.close();
-		// As migration 0003 records a room that existed before it: latestSeq unknown, so 0.
-		await new Promise((resolve) => setTimeout(resolve, 700));
+		// Once the room's own copy landed, set it back as migration 0003 records a room that existed
+		// before it: latestSeq unknown, so 0.
+		await expect.poll(async () => (await list(author.client)).find((r) => r.id === room)?.latestSeq).toBe(3);
 		await env.DB.prepare("UPDATE room SET latestSeq = 0 WHERE id = ?").bind(room).run();
 		await evictDurableObject(env.CHAT_ROOM.getByName(room));
 		const again = await openSocket(author.client, roomPath(room));

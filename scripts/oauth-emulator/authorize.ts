@@ -10,7 +10,7 @@ import { EMULATOR_USERS, findUser } from "./users.ts";
  * loopback origin (dev, preview and test servers use different ports). Compared exactly, with no
  * prefix matching, as Google and X do.
  */
-export function isRegisteredRedirect(provider: EmulatedProvider, redirectUri: string): boolean {
+function isRegisteredRedirect(provider: EmulatedProvider, redirectUri: string): boolean {
 	try {
 		const url = new URL(redirectUri);
 		return (

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { EmulatedProvider } from "./clients.ts";
 
 /** Authorization codes live this long and work once, like the real providers' (which allow 1-10 min). */
-export const CODE_TTL_MS = 60_000;
+const CODE_TTL_MS = 60_000;
 export const TOKEN_TTL_S = 3600;
 
 /** What the browser asked for at the authorize endpoint, kept while the consent page is open. */

@@ -8,6 +8,13 @@ test.afterEach(closeContexts);
 test("a tab pushed out by the per-user socket cap says so, and takes the room back when asked", async ({ browser }) => {
 	const room = freshRoom("cap");
 	const page = await guestInRoom(browser, room);
+	// The page's clock is ours from here on: "it stays down" is proved by running its timers ahead,
+	// not by waiting and hoping nothing happens meanwhile.
+	await page.clock.install();
+	let sockets = 0;
+	page.on("websocket", () => {
+		sockets++;
+	});
 	const composer = page.getByRole("textbox", { name: `Message #${room}` });
 	await expect(composer).toBeEditable();
 	const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
@@ -26,8 +33,10 @@ test("a tab pushed out by the per-user socket cap says so, and takes the room ba
 	}
 	const banner = page.getByRole("status");
 	await expect(banner).toContainText("open in too many tabs or devices");
-	// It stays down on its own: reconnecting by itself would push out one of the others.
-	await page.waitForTimeout(1500);
+	// It stays down on its own: reconnecting by itself would push out one of the others. A minute of
+	// its timers (every backoff and keep-alive) passes, and it opens no socket.
+	await page.clock.runFor(60_000);
+	expect(sockets).toBe(0);
 	await expect(banner).toContainText("open in too many tabs or devices");
 
 	const closedElsewhere = new Promise<number>((resolve) => others[0]?.once("close", (code) => resolve(code)));

@@ -92,13 +92,6 @@ export class RoomSocket {
 		}
 	}
 
-	/** Asserts that no presence or typing frame of `type` arrives within `ms`. */
-	async expectNoEphemeral(type: "presence" | "typing", ms: number): Promise<void> {
-		await new Promise((resolve) => setTimeout(resolve, ms));
-		const late = this.ephemeral.slice(this.ephemeralCursor).find((f) => f.type === type);
-		if (late) throw new Error(`unexpected ${type} frame: ${JSON.stringify(late)}`);
-	}
-
 	/** The next unread frame, which must be of `type`. */
 	async expect<T extends ServerMessage["type"]>(
 		type: T,
@@ -138,11 +131,22 @@ export class RoomSocket {
 		return out;
 	}
 
-	/** Asserts that nothing else arrives within `ms`. */
-	async expectQuiet(ms = 150): Promise<void> {
-		await new Promise((resolve) => setTimeout(resolve, ms));
-		if (this.cursor < this.frames.length) {
-			throw new Error(`unexpected frame: ${JSON.stringify(this.frames[this.cursor])}`);
+	/**
+	 * Asserts that nothing else came from what this socket sent before: sends one more message and
+	 * requires its answer to be the very next frame. The room handles a socket's frames in order and
+	 * answers a send only after storing the batch, so anything owed for earlier frames would come
+	 * first. Unlike waiting a while and looking, this cannot pass because a frame was merely late.
+	 * Stores one message.
+	 */
+	async expectNothingMore(): Promise<void> {
+		const clientId = `barrier-${crypto.randomUUID()}`;
+		this.send({ type: "send", clientId, text: "barrier" });
+		for (;;) {
+			const frame = await this.next();
+			// Barriers are messages: another socket's barrier reaching this one is not a stray frame.
+			if (frame.type === "message" && frame.message.clientId.startsWith("barrier-")) continue;
+			if (frame.type === "ack" && frame.clientId === clientId) return;
+			throw new Error(`unexpected frame before the barrier's answer: ${JSON.stringify(frame)}`);
 		}
 	}
 

@@ -2,6 +2,7 @@ import { createVirtualizer } from "@tanstack/solid-virtual";
 import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
 import type { ChatRow } from "./chat-rows";
 import { MessageRow } from "./MessageRow";
+import { captureReadingPosition, holdReadingPosition, type ReadingPosition } from "./reading-position";
 
 /** Rows this close to the top start loading the previous page, before the reader hits the edge. */
 const LOAD_OLDER_WITHIN = 3;
@@ -65,51 +66,16 @@ export function MessageList(props: {
 		},
 	});
 
-	/** The first row at the viewport's top edge and how far its top sits from that edge. */
-	let readingPosition: { key: string; offset: number } | null = null;
+	/** The row the reader is on when older history is asked for, held in place when it lands. */
+	let readingPosition: ReadingPosition | null = null;
 	let holding = false;
-	function captureReadingPosition(): { key: string; offset: number } | null {
-		if (!scrollElement) return null;
-		const edge = scrollElement.getBoundingClientRect().top;
-		for (const el of scrollElement.querySelectorAll<HTMLElement>("[data-key]")) {
-			// Not the oldest loaded row: once older messages arrive it may join their group and lose
-			// its header, so the text below it would move if it were the one held in place.
-			if (el.dataset.index === "0") continue;
-			const rect = el.getBoundingClientRect();
-			if (rect.bottom > edge && el.dataset.key) return { key: el.dataset.key, offset: rect.top - edge };
-		}
-		return null;
-	}
-	/**
-	 * Safety net over the virtualizer's own prepend anchoring, which can land off target when the
-	 * page arrives mid-gesture at the top edge: for a few frames after older history is prepended,
-	 * put the row the reader was looking at back where it was.
-	 */
-	function holdReadingPosition(frames: number) {
-		const target = readingPosition;
-		const scroller = scrollElement;
-		if (!target || !scroller) return;
+	const capture = () => (scrollElement ? captureReadingPosition(scrollElement) : null);
+	function hold(frames: number) {
+		if (!readingPosition || !scrollElement) return;
 		holding = true;
-		const correct = () => {
-			const el = scroller.querySelector<HTMLElement>(`[data-key="${CSS.escape(target.key)}"]`);
-			if (!el) return;
-			const drift = el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - target.offset;
-			if (Math.abs(drift) >= 1) scroller.scrollTop += drift;
-		};
-		// Rows above the reader are measured after layout, and each measurement can move them; a
-		// ResizeObserver runs after layout but before paint, so a correction made there is never seen.
-		const content = scroller.firstElementChild;
-		const observer = new ResizeObserver(correct);
-		if (content) observer.observe(content);
-		const step = (left: number) => {
-			correct();
-			if (left > 0) requestAnimationFrame(() => step(left - 1));
-			else {
-				observer.disconnect();
-				holding = false;
-			}
-		};
-		queueMicrotask(() => step(frames));
+		holdReadingPosition(scrollElement, readingPosition, frames, () => {
+			holding = false;
+		});
 	}
 
 	// Right after a page is prepended the list is still at the top for a frame or two, until the
@@ -120,7 +86,7 @@ export function MessageList(props: {
 		const first = virtualizer.getVirtualItems()[0];
 		const nearTop = first !== undefined && first.index <= LOAD_OLDER_WITHIN;
 		if (settled() && !cooling() && nearTop && props.hasOlder && !props.loadingOlder) {
-			readingPosition = captureReadingPosition();
+			readingPosition = capture();
 			props.onLoadOlder();
 		}
 	}
@@ -129,7 +95,7 @@ export function MessageList(props: {
 			() => props.loadingOlder,
 			(loading, wasLoading) => {
 				if (loading || !wasLoading) return;
-				holdReadingPosition(6);
+				hold(6);
 				setCooling(true);
 				const done = () => {
 					clearTimeout(timer);
@@ -156,7 +122,7 @@ export function MessageList(props: {
 		virtualizer.scrollToEnd();
 		// While a page is on its way the reader may keep scrolling: remember where they end up.
 		scrollElement?.addEventListener("scroll", () => {
-			if (props.loadingOlder && !holding) readingPosition = captureReadingPosition();
+			if (props.loadingOlder && !holding) readingPosition = capture();
 		});
 	});
 

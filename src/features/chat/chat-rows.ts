@@ -2,7 +2,7 @@ import type { Author, ChatMessage } from "../../../api/protocol/room-protocol";
 import type { OutboxEntry } from "./outbox";
 
 /** Consecutive messages by one author within this window share one header (name, avatar). */
-export const GROUP_WINDOW_MS = 5 * 60_000;
+const GROUP_WINDOW_MS = 5 * 60_000;
 
 export type ChatRow =
 	| { kind: "day"; key: string; day: number }
@@ -12,7 +12,7 @@ export type ChatRow =
 	| { kind: "pending"; key: string; entry: OutboxEntry; author: Author; grouped: boolean };
 
 /** Local midnight of a timestamp: days divide where the reader's calendar does. */
-export function startOfDay(time: number): number {
+function startOfDay(time: number): number {
 	const d = new Date(time);
 	d.setHours(0, 0, 0, 0);
 	return d.getTime();

@@ -1,14 +1,14 @@
 import type { QueryClient } from "@tanstack/solid-query";
 import { HISTORY_MAX_LIMIT, type HistoryPage } from "../../../api/protocol/http-api";
 import type { ChatMessage } from "../../../api/protocol/room-protocol";
-import { findGap, type HistoryData, mergeMessages } from "./message-cache";
+import { findGap, type HistoryData, latestCachedSeq, mergeMessages } from "./message-cache";
 import { fetchHistoryPage, roomHistoryKey } from "./message-queries";
 
 /** How many recent pushes are kept to re-apply over a refetch that started before they arrived. */
 const RECENT_LIMIT = 1_000;
 /** A failed backfill is tried again after this long, doubling up to the cap, until the hole is filled. */
 export const REPAIR_RETRY_MS = 500;
-export const REPAIR_RETRY_MAX_MS = 30_000;
+const REPAIR_RETRY_MAX_MS = 30_000;
 /**
  * After `welcome`, how long the replay has to arrive before what is still missing is fetched over
  * HTTP: the replay follows the welcome at once, and fetching it as well would double every
@@ -30,6 +30,13 @@ type FetchPage = (roomId: string, before: number | undefined, limit: number) => 
  */
 export class LiveMerge {
 	private recent: ChatMessage[] = [];
+	/** Pushed since the last apply. */
+	private sinceApply: ChatMessage[] = [];
+	/**
+	 * The cache is known to hold every seq up to here without a hole (null: not checked since the
+	 * last fetch). A push that continues the run from here needs no look at the rest of the history.
+	 */
+	private gapFreeUpTo: number | null = null;
 	/** The highest seq the room said it has (welcome, pushes); the cache must reach it. */
 	private knownLatest = 0;
 	private backfilling = false;
@@ -51,6 +58,8 @@ export class LiveMerge {
 			// Fetches only: this class's own cache writes (setQueryData, `manual`) are already merged.
 			if (event.type !== "updated" || event.action.type !== "success" || event.action.manual) return;
 			if (event.query.queryHash !== JSON.stringify(this.key)) return;
+			// A fetched page may hold anything: the whole cache is checked again.
+			this.gapFreeUpTo = null;
 			// Deferred: the cache notifies while it is still committing this result.
 			queueMicrotask(() => this.apply());
 		});
@@ -64,6 +73,7 @@ export class LiveMerge {
 	push(messages: ChatMessage[], options: { now?: boolean } = {}): void {
 		for (const m of messages) this.knownLatest = Math.max(this.knownLatest, m.seq);
 		this.recent.push(...messages);
+		this.sinceApply.push(...messages);
 		if (this.recent.length > RECENT_LIMIT) this.recent = this.recent.slice(-RECENT_LIMIT);
 		const canWait = typeof requestAnimationFrame === "function" && document.visibilityState === "visible";
 		if (options.now || !canWait) {
@@ -94,6 +104,8 @@ export class LiveMerge {
 	 */
 	async reset(latestSeq?: number): Promise<void> {
 		this.recent = [];
+		this.sinceApply = [];
+		this.gapFreeUpTo = null;
 		this.stopRetry();
 		if (latestSeq !== undefined) this.knownLatest = latestSeq;
 		await this.queryClient.resetQueries({ queryKey: this.key, exact: true });
@@ -125,15 +137,26 @@ export class LiveMerge {
 		if (!data) return;
 		const merged = mergeMessages(data, this.recent);
 		if (merged !== data) this.queryClient.setQueryData<HistoryData>(this.key, merged);
+		const fresh = this.sinceApply;
+		this.sinceApply = [];
+		// The common case, live pushes that continue the run: nothing else in the history changed,
+		// so it is not walked again (a 100k-message cache, every frame of a busy room).
+		const runEnd = this.gapFreeUpTo === null ? null : continuesRun(fresh, this.gapFreeUpTo);
+		if (runEnd !== null) {
+			this.gapFreeUpTo = runEnd;
+			if (this.knownLatest <= runEnd) return;
+		}
 		void this.repairGap();
 	}
 
 	private async repairGap(): Promise<void> {
 		// A scheduled retry will look again; a backfill in flight re-checks when it lands.
 		if (this.backfilling || this.retryTimer !== undefined) return;
-		const gap = findGap(this.queryClient.getQueryData<HistoryData>(this.key), this.knownLatest);
+		const current = this.queryClient.getQueryData<HistoryData>(this.key);
+		const gap = findGap(current, this.knownLatest);
 		if (!gap) {
 			this.retryMs = REPAIR_RETRY_MS;
+			this.gapFreeUpTo = current ? latestCachedSeq(current) : null;
 			return;
 		}
 		const missing = gap.before - gap.after - 1;
@@ -166,4 +189,21 @@ export class LiveMerge {
 		if (still && still.after === gap.after && still.before === gap.before) return this.reset();
 		if (still) return this.repairGap();
 	}
+}
+
+/**
+ * If `messages` add nothing but the seqs right after `upTo` (in any order, duplicates of what is
+ * already held allowed), the new end of the run; otherwise null (something may be missing).
+ */
+function continuesRun(messages: readonly ChatMessage[], upTo: number): number | null {
+	const fresh = messages.map((m) => m.seq).filter((seq) => seq > upTo);
+	if (fresh.length === 0) return upTo;
+	fresh.sort((a, b) => a - b);
+	let end = upTo;
+	for (const seq of fresh) {
+		if (seq === end) continue;
+		if (seq !== end + 1) return null;
+		end = seq;
+	}
+	return end;
 }

@@ -71,7 +71,13 @@ export class RoomSocket {
 	private pongTimer: ReturnType<typeof setTimeout> | undefined;
 	private readonly cleanups: Array<() => void> = [];
 
-	constructor(url: string, since: () => number | null, handlers: RoomSocketHandlers) {
+	constructor(
+		url: string,
+		since: () => number | null,
+		handlers: RoomSocketHandlers,
+		/** The browser's WebSocket unless a test gives another. */
+		webSocket?: typeof WebSocket,
+	) {
 		this.handlers = handlers;
 		this.since = since;
 		let attempt = 0;
@@ -89,6 +95,7 @@ export class RoomSocket {
 				maxRetries: Number.POSITIVE_INFINITY,
 				// Unsent messages live in the outbox, not in a socket buffer that a reload would lose.
 				maxEnqueuedMessages: 0,
+				...(webSocket ? { WebSocket: webSocket } : {}),
 			},
 		);
 		this.ws.addEventListener("open", () => {

@@ -19,7 +19,7 @@ export const OUTBOX_MAX_AGE_MS = 60 * 60_000;
  * answer the window is one until the outbox is empty, so each refusal costs one frame, not the
  * whole backlog again.
  */
-export const SEND_WINDOW = 10;
+const SEND_WINDOW = 10;
 
 export type Transport = {
 	/** Sends a frame if the room has welcomed the socket; false when it could not. */

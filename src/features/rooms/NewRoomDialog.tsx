@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/solid-query";
 import { useNavigate } from "@tanstack/solid-router";
 import { createEffect, createSignal, Show } from "solid-js";
 import { ROOM_NAME_MAX, type RoomVisibility } from "../../../api/protocol/http-api";
-import { roomSlug } from "../../../api/protocol/room-protocol";
+import { roomSlug } from "../../../api/protocol/room-id";
 import { Button } from "../../components/ui/Button";
 import { createRoom, roomListKey } from "./room-queries";
 

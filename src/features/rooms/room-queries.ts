@@ -19,11 +19,11 @@ import { must, request } from "../../api-request";
 
 /** Not under ["rooms", …]: invalidating the list must not touch each room's history cache. */
 export const roomListKey = ["room-list"] as const;
-export const roomDetailsKey = (roomId: string) => ["room-details", roomId] as const;
+const roomDetailsKey = (roomId: string) => ["room-details", roomId] as const;
 export const roomInvitesKey = (roomId: string) => ["room-invites", roomId] as const;
 
 /** How often the sidebar asks for unread counts and read markers set on other devices. */
-export const ROOM_LIST_POLL_MS = 5_000;
+const ROOM_LIST_POLL_MS = 5_000;
 
 export const roomListQuery = queryOptions({
 	queryKey: roomListKey,
@@ -64,10 +64,6 @@ export function fetchMembers(roomId: string, cursor: string): Promise<MemberPage
 
 export function createRoom(body: CreateRoomBody): Promise<RoomSummary> {
 	return must(request("/api/rooms", RoomSummarySchema, { method: "POST", body: JSON.stringify(body) }));
-}
-
-export function joinRoom(roomId: string): Promise<RoomSummary> {
-	return must(request(`/api/rooms/${encodeURIComponent(roomId)}/join`, RoomSummarySchema, { method: "POST" }));
 }
 
 export async function leaveRoom(roomId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { createFileRoute, redirect } from "@tanstack/solid-router";
-import { DEFAULT_ROOM_ID } from "../../../api/protocol/room-protocol";
+import { DEFAULT_ROOM_ID } from "../../../api/protocol/room-id";
 
 /** The app opens the default room. */
 export const Route = createFileRoute("/_authed/")({

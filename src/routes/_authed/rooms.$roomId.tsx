@@ -1,7 +1,7 @@
 import { createFileRoute, notFound, useNavigate } from "@tanstack/solid-router";
 import { Show } from "solid-js";
 import * as v from "valibot";
-import { parseRoomId } from "../../../api/protocol/room-protocol";
+import { parseRoomId } from "../../../api/protocol/room-id";
 import { roomHistoryQuery } from "../../features/chat/message-queries";
 import { RoomView } from "../../features/chat/RoomView";
 

@@ -1,0 +1,173 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+	CLOSE_DISPLACED,
+	CLOSE_FLOODING,
+	CLOSE_LEFT_ROOM,
+	CLOSE_SESSION_ENDED,
+	PROTOCOL_VERSION,
+} from "../../../api/protocol/room-protocol";
+import { type ConnectionState, RoomSocket, type RoomSocketHandlers } from "./room-socket";
+
+/** A WebSocket the test plays the server for: it records what the client sends and closes on command. */
+class FakeSocket extends EventTarget {
+	static readonly CONNECTING = 0;
+	static readonly OPEN = 1;
+	static readonly CLOSING = 2;
+	static readonly CLOSED = 3;
+	static all: FakeSocket[] = [];
+	readyState = FakeSocket.CONNECTING;
+	binaryType = "blob";
+	readonly sent: string[] = [];
+
+	constructor(readonly url: string) {
+		super();
+		FakeSocket.all.push(this);
+		queueMicrotask(() => {
+			this.readyState = FakeSocket.OPEN;
+			this.dispatchEvent(new Event("open"));
+		});
+	}
+
+	send(data: string): void {
+		this.sent.push(data);
+	}
+
+	close(code = 1000, reason = ""): void {
+		if (this.readyState === FakeSocket.CLOSED) return;
+		this.readyState = FakeSocket.CLOSED;
+		this.dispatchEvent(new CloseEvent("close", { code, reason }));
+	}
+
+	/** The server speaks. */
+	receive(frame: object): void {
+		this.dispatchEvent(new MessageEvent("message", { data: JSON.stringify(frame) }));
+	}
+
+	welcome(): void {
+		this.receive({
+			type: "welcome",
+			protocol: PROTOCOL_VERSION,
+			roomId: "r",
+			you: { id: "u", name: "U", image: null, guest: false },
+			connectionId: "c",
+			oldestSeq: 1,
+			latestSeq: 0,
+		});
+	}
+}
+
+function handlers(alive: boolean) {
+	const states: ConnectionState[] = [];
+	const h = {
+		onState: vi.fn((state: ConnectionState) => void states.push(state)),
+		onWelcome: vi.fn(),
+		onMessages: vi.fn(),
+		onAck: vi.fn(),
+		onError: vi.fn(),
+		onReset: vi.fn(),
+		onPresence: vi.fn(),
+		onTyping: vi.fn(),
+		onSessionEnded: vi.fn(),
+		sessionAlive: vi.fn(async () => alive),
+		onLeftRoom: vi.fn(),
+	} satisfies RoomSocketHandlers;
+	return { h, states };
+}
+
+/** Lets microtasks and every pending timer (backoff, jitter) run, as much time passing would. */
+const settle = () => vi.advanceTimersByTimeAsync(30_000);
+
+beforeEach(() => {
+	vi.useFakeTimers();
+	FakeSocket.all = [];
+	vi.stubGlobal("window", new EventTarget());
+	vi.stubGlobal("document", Object.assign(new EventTarget(), { visibilityState: "visible" }));
+	vi.stubGlobal("navigator", { onLine: true });
+});
+afterEach(() => {
+	vi.unstubAllGlobals();
+	vi.useRealTimers();
+});
+
+async function connected(alive = true) {
+	const { h, states } = handlers(alive);
+	const socket = new RoomSocket("ws://room", () => 7, h, FakeSocket as unknown as typeof WebSocket);
+	await vi.advanceTimersByTimeAsync(0);
+	const ws = FakeSocket.all[0];
+	if (!ws) throw new Error("no socket opened");
+	ws.welcome();
+	return { socket, ws, h, states };
+}
+
+describe("RoomSocket", () => {
+	it("resumes with hello {since} on open and is open once welcomed", async () => {
+		const { socket, ws, h, states } = await connected();
+		expect(JSON.parse(ws.sent[0] ?? "{}")).toEqual({ type: "hello", since: 7 });
+		expect(h.onWelcome).toHaveBeenCalledOnce();
+		expect(states.at(-1)).toBe("open");
+		expect(socket.send({ type: "typing" })).toBe(true);
+		socket.close();
+	});
+
+	it("on 1008 asks whether the session lives, and reconnects when it does", async () => {
+		const { socket, ws, h } = await connected(true);
+		ws.close(CLOSE_SESSION_ENDED, "Session expired");
+		await settle();
+		expect(h.sessionAlive).toHaveBeenCalled();
+		expect(h.onSessionEnded).not.toHaveBeenCalled();
+		expect(FakeSocket.all.length).toBeGreaterThan(1);
+		socket.close();
+	});
+
+	it("on 1008 signs out only when the session has ended, and stops", async () => {
+		const { ws, h, states } = await connected(false);
+		ws.close(CLOSE_SESSION_ENDED, "Signed out");
+		await settle();
+		expect(h.onSessionEnded).toHaveBeenCalledOnce();
+		expect(states.at(-1)).toBe("closed");
+		expect(FakeSocket.all).toHaveLength(1);
+	});
+
+	it("on 4001 waits to be asked instead of pushing out another tab", async () => {
+		const { socket, ws, states } = await connected();
+		ws.close(CLOSE_DISPLACED, "Opened in too many places.");
+		await settle();
+		expect(states.at(-1)).toBe("displaced");
+		expect(FakeSocket.all).toHaveLength(1);
+		socket.reconnect();
+		await settle();
+		expect(FakeSocket.all.length).toBeGreaterThan(1);
+		socket.close();
+	});
+
+	it("on 4003 leaves the room and does not reconnect", async () => {
+		const { ws, h } = await connected();
+		ws.close(CLOSE_LEFT_ROOM, "You left this room.");
+		await settle();
+		expect(h.onLeftRoom).toHaveBeenCalledOnce();
+		expect(FakeSocket.all).toHaveLength(1);
+	});
+
+	it("on 4008 (told to slow down and did not) reconnects after its backoff", async () => {
+		const { socket, ws, states } = await connected();
+		ws.close(CLOSE_FLOODING, "Too many frames.");
+		expect(states.at(-1)).toBe("reconnecting");
+		await settle();
+		expect(FakeSocket.all.length).toBeGreaterThan(1);
+		socket.close();
+	});
+
+	it("after three connects that fail before a welcome, asks whether the session is the reason", async () => {
+		const { h } = handlers(false);
+		const socket = new RoomSocket("ws://room", () => null, h, FakeSocket as unknown as typeof WebSocket);
+		for (let i = 0; i < 3; i++) {
+			await vi.advanceTimersByTimeAsync(0);
+			// A refused upgrade reaches a browser as a bare failure: opened, then closed with no welcome.
+			FakeSocket.all.at(-1)?.close(1006, "");
+			await settle();
+		}
+		expect(h.sessionAlive).toHaveBeenCalled();
+		expect(h.onSessionEnded).toHaveBeenCalledOnce();
+		socket.close();
+	});
+});
