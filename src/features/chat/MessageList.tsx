@@ -1,8 +1,15 @@
 import { createVirtualizer } from "@tanstack/solid-virtual";
-import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { ChatRow } from "./chat-rows";
 import { MessageRow } from "./MessageRow";
 import { captureReadingPosition, holdReadingPosition, type ReadingPosition } from "./reading-position";
+
+/**
+ * How long the list must stay away from the end before it counts as scrolled up. Every appended
+ * message leaves it short of the end for a frame, until the follow scroll lands; counting that as
+ * "scrolled up" would flip the "Jump to present" button and the tab title's count twice per message.
+ */
+const LEFT_END_AFTER_MS = 150;
 
 /** Rows this close to the top start loading the previous page, before the reader hits the edge. */
 const LOAD_OLDER_WITHIN = 3;
@@ -56,15 +63,27 @@ export function MessageList(props: {
 		scrollEndThreshold: 48,
 		overscan: 8,
 		onChange: (instance) => {
-			const end = instance.isAtEnd();
-			setAtEnd(end);
-			if (end) {
-				setSeenSeq(props.latestSeq);
-				setSettled(true);
-			}
+			noteEnd(instance.isAtEnd());
 			maybeLoadOlder();
 		},
 	});
+
+	let leaving: ReturnType<typeof setTimeout> | undefined;
+	function noteEnd(end: boolean) {
+		if (end) {
+			clearTimeout(leaving);
+			leaving = undefined;
+			setAtEnd(true);
+			setSeenSeq(props.latestSeq);
+			setSettled(true);
+		} else if (atEnd() && leaving === undefined) {
+			leaving = setTimeout(() => {
+				leaving = undefined;
+				if (!virtualizer.isAtEnd()) setAtEnd(false);
+			}, LEFT_END_AFTER_MS);
+		}
+	}
+	onCleanup(() => clearTimeout(leaving));
 
 	/** The row the reader is on when older history is asked for, held in place when it lands. */
 	let readingPosition: ReadingPosition | null = null;

@@ -52,6 +52,9 @@ function RoomLink(props: { room: RoomSummary; current: boolean; onNavigate: () =
 	);
 }
 
+/** The tab title follows unread counts at most this often. */
+const TITLE_EVERY_MS = 1_000;
+
 /** The rooms the user is in, with unread counts, and public rooms to browse. */
 export function Sidebar(props: { currentRoomId: string | null; onNavigate: () => void }) {
 	const { query: rooms, data } = createQueryData(() => roomListQuery);
@@ -60,13 +63,23 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 	const [creating, setCreating] = createSignal(false);
 
 	// Unread shows in the tab's title too, for a reader in another tab: other rooms from the room
-	// list, the open one from what arrived while this tab was hidden.
+	// list, the open one from what arrived while this tab was hidden. Written at most once a
+	// second, and only when it changed: each write costs the browser a title update (measured at
+	// a third of the frame rate in a busy room when written per message).
+	let titleTimer: ReturnType<typeof setTimeout> | undefined;
+	let wanted = "Parlor";
+	const writeTitle = () => {
+		titleTimer = undefined;
+		if (document.title !== wanted) document.title = wanted;
+	};
 	createEffect(() => {
 		const elsewhere = joined().reduce((sum, room) => sum + (room.id === props.currentRoomId ? 0 : room.unread), 0);
 		const total = elsewhere + openRoomUnread();
-		document.title = total > 0 ? `(${total}) Parlor` : "Parlor";
+		wanted = total > 0 ? `(${total}) Parlor` : "Parlor";
+		titleTimer ??= setTimeout(writeTitle, TITLE_EVERY_MS);
 	});
 	onCleanup(() => {
+		clearTimeout(titleTimer);
 		document.title = "Parlor";
 	});
 
