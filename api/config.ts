@@ -12,6 +12,8 @@ export const SETTINGS = {
 	MESSAGE_RATE_LIMIT_BURST: 20,
 	/** How fast that burst refills, per second. */
 	MESSAGE_RATE_LIMIT_PER_SECOND: 2,
+	/** Minutes after sending during which its author may edit a message; 0 (the default): no limit. */
+	EDIT_WINDOW_MINUTES: 0,
 	/** Open sockets one user may hold in one room; a new one pushes out the oldest. */
 	ROOM_SOCKETS_PER_USER: 10,
 	/** How long someone stays listed as here after their last socket closes. */
@@ -45,7 +47,7 @@ export type Settings = { readonly [K in SettingName]: number };
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** A positive number from `vars`, or the default when it is missing or not a positive number. */
+/** A positive number from `vars`, or the default when it is missing or not a positive number (so 0 is the default). */
 function positive(raw: unknown, fallback: number): number {
 	const n = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : Number.NaN;
 	return Number.isFinite(n) && n > 0 ? n : fallback;

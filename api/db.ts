@@ -55,12 +55,18 @@ export interface Database {
 		latestSeq: Generated<number>;
 		/** migrations/0004: when the room last stored a message (ms); 0 before the first. */
 		lastMessageAt: Generated<number>;
+		/** migrations/0005: how many messages the room ever stored (changes do not count). */
+		latestN: Generated<number>;
 	};
 	room_member: {
 		roomId: string;
 		userId: string;
 		joinedAt: number;
 		lastReadSeq: Generated<number>;
+		/** migrations/0005: the ordinal of the newest message read. */
+		lastReadN: Generated<number>;
+		/** migrations/0005: 'moderator' or 'member'; the owner is `room.createdBy`. */
+		role: Generated<"member" | "moderator">;
 	};
 	room_invite: {
 		token: string;

@@ -11,7 +11,7 @@ import { devMailboxRoutes } from "./routes/dev-mailbox";
 import { healthRoutes } from "./routes/health";
 import { inviteRoutes, roomInviteRoutes } from "./routes/invites";
 import { meRoutes } from "./routes/me";
-import { roomMessagesRoutes } from "./routes/room-messages";
+import { roomEventsRoutes, roomMessagesRoutes } from "./routes/room-messages";
 import { roomSocketRoutes } from "./routes/room-socket";
 import { roomListRoutes, roomRoutes } from "./routes/rooms";
 import { userRoutes } from "./routes/users";
@@ -31,6 +31,7 @@ const api = new Hono<AppEnv>()
 	.route("/me", meRoutes)
 	.route("/rooms", roomListRoutes)
 	.route("/rooms/:room/messages", roomMessagesRoutes)
+	.route("/rooms/:room/events", roomEventsRoutes)
 	.route("/rooms/:room/socket", roomSocketRoutes)
 	.route("/rooms/:room/invites", roomInviteRoutes)
 	.route("/rooms/:room", roomRoutes)

@@ -38,7 +38,7 @@ export async function roomLoad(base: string, sockets: number, rate: number, seco
 			if (ack !== null) {
 				const i = ack - firstId;
 				if (i >= 0 && i < total) latencies.push(performance.now() - (scheduled[i] ?? 0));
-			} else if (text.startsWith('{"type":"message')) {
+			} else if (text.startsWith('{"type":"events"')) {
 				received[s] = (received[s] ?? 0) + idsIn(text).length;
 			}
 		});

@@ -15,6 +15,7 @@ import { Route as SignInRouteImport } from './routes/sign-in'
 import { Route as AuthedIndexRouteImport } from './routes/_authed/index'
 import { Route as AuthedInviteTokenRouteImport } from './routes/_authed/invite.$token'
 import { Route as AuthedRoomsRoomIdRouteImport } from './routes/_authed/rooms.$roomId'
+import { Route as AuthedRoomsRoomIdMSeqRouteImport } from './routes/_authed/rooms.$roomId.m.$seq'
 
 const AuthedRoute = AuthedRouteImport.update({
   id: '/_authed',
@@ -45,20 +46,27 @@ const AuthedRoomsRoomIdRoute = AuthedRoomsRoomIdRouteImport.update({
   path: '/rooms/$roomId',
   getParentRoute: () => AuthedRoute,
 } as any)
+const AuthedRoomsRoomIdMSeqRoute = AuthedRoomsRoomIdMSeqRouteImport.update({
+  id: '/m/$seq',
+  path: '/m/$seq',
+  getParentRoute: () => AuthedRoomsRoomIdRoute,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof AuthedIndexRoute
   '/reset-password': typeof ResetPasswordRoute
   '/sign-in': typeof SignInRoute
   '/invite/$token': typeof AuthedInviteTokenRoute
-  '/rooms/$roomId': typeof AuthedRoomsRoomIdRoute
+  '/rooms/$roomId': typeof AuthedRoomsRoomIdRouteWithChildren
+  '/rooms/$roomId/m/$seq': typeof AuthedRoomsRoomIdMSeqRoute
 }
 export interface FileRoutesByTo {
   '/reset-password': typeof ResetPasswordRoute
   '/sign-in': typeof SignInRoute
   '/': typeof AuthedIndexRoute
   '/invite/$token': typeof AuthedInviteTokenRoute
-  '/rooms/$roomId': typeof AuthedRoomsRoomIdRoute
+  '/rooms/$roomId': typeof AuthedRoomsRoomIdRouteWithChildren
+  '/rooms/$roomId/m/$seq': typeof AuthedRoomsRoomIdMSeqRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
@@ -67,14 +75,26 @@ export interface FileRoutesById {
   '/sign-in': typeof SignInRoute
   '/_authed/': typeof AuthedIndexRoute
   '/_authed/invite/$token': typeof AuthedInviteTokenRoute
-  '/_authed/rooms/$roomId': typeof AuthedRoomsRoomIdRoute
+  '/_authed/rooms/$roomId': typeof AuthedRoomsRoomIdRouteWithChildren
+  '/_authed/rooms/$roomId/m/$seq': typeof AuthedRoomsRoomIdMSeqRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
   fullPaths:
-    '/' | '/reset-password' | '/sign-in' | '/invite/$token' | '/rooms/$roomId'
+    | '/'
+    | '/reset-password'
+    | '/sign-in'
+    | '/invite/$token'
+    | '/rooms/$roomId'
+    | '/rooms/$roomId/m/$seq'
   fileRoutesByTo: FileRoutesByTo
-  to: '/reset-password' | '/sign-in' | '/' | '/invite/$token' | '/rooms/$roomId'
+  to:
+    | '/reset-password'
+    | '/sign-in'
+    | '/'
+    | '/invite/$token'
+    | '/rooms/$roomId'
+    | '/rooms/$roomId/m/$seq'
   id:
     | '__root__'
     | '/_authed'
@@ -83,6 +103,7 @@ export interface FileRouteTypes {
     | '/_authed/'
     | '/_authed/invite/$token'
     | '/_authed/rooms/$roomId'
+    | '/_authed/rooms/$roomId/m/$seq'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
@@ -135,19 +156,37 @@ declare module '@tanstack/solid-router' {
       preLoaderRoute: typeof AuthedRoomsRoomIdRouteImport
       parentRoute: typeof AuthedRoute
     }
+    '/_authed/rooms/$roomId/m/$seq': {
+      id: '/_authed/rooms/$roomId/m/$seq'
+      path: '/m/$seq'
+      fullPath: '/rooms/$roomId/m/$seq'
+      preLoaderRoute: typeof AuthedRoomsRoomIdMSeqRouteImport
+      parentRoute: typeof AuthedRoomsRoomIdRoute
+    }
   }
 }
+
+interface AuthedRoomsRoomIdRouteChildren {
+  AuthedRoomsRoomIdMSeqRoute: typeof AuthedRoomsRoomIdMSeqRoute
+}
+
+const AuthedRoomsRoomIdRouteChildren: AuthedRoomsRoomIdRouteChildren = {
+  AuthedRoomsRoomIdMSeqRoute: AuthedRoomsRoomIdMSeqRoute,
+}
+
+const AuthedRoomsRoomIdRouteWithChildren =
+  AuthedRoomsRoomIdRoute._addFileChildren(AuthedRoomsRoomIdRouteChildren)
 
 interface AuthedRouteChildren {
   AuthedIndexRoute: typeof AuthedIndexRoute
   AuthedInviteTokenRoute: typeof AuthedInviteTokenRoute
-  AuthedRoomsRoomIdRoute: typeof AuthedRoomsRoomIdRoute
+  AuthedRoomsRoomIdRoute: typeof AuthedRoomsRoomIdRouteWithChildren
 }
 
 const AuthedRouteChildren: AuthedRouteChildren = {
   AuthedIndexRoute: AuthedIndexRoute,
   AuthedInviteTokenRoute: AuthedInviteTokenRoute,
-  AuthedRoomsRoomIdRoute: AuthedRoomsRoomIdRoute,
+  AuthedRoomsRoomIdRoute: AuthedRoomsRoomIdRouteWithChildren,
 }
 
 const AuthedRouteWithChildren =

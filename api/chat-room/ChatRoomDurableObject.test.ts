@@ -102,6 +102,7 @@ describe("ChatRoomDurableObject", () => {
 			},
 			sessionId: "s".repeat(64),
 			sessionExpiresAt: Date.now() + 60_000,
+			role: "moderator",
 		});
 		const res = await stubFor(room).fetch(upgrade);
 		expect(res.status).toBe(101);

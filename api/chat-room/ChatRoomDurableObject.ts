@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { getDb } from "../db";
-import type { HistoryPage, RoomStats } from "../protocol/http-api";
+import type { AuditEntry, EventsPage, HistoryAnchor, HistoryPage, RoomStats } from "../protocol/http-api";
 import {
 	CLOSE_LEFT_ROOM,
+	CLOSE_PROTOCOL_OUTDATED,
 	CLOSE_SESSION_ENDED,
 	frameExceedsLimit,
 	MAX_FRAME_BYTES,
@@ -10,6 +11,7 @@ import {
 	PONG_FRAME,
 	PROTOCOL_VERSION,
 	parseClientMessage,
+	type Role,
 } from "../protocol/room-protocol";
 import { recordLatestSeq } from "../rooms/room-directory";
 import { type FanoutResult, fanOut } from "../session-sockets";
@@ -17,7 +19,9 @@ import { admit } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
 import { FrameBudget, refusedOverBudget } from "./frame-budget";
 import { broadcastFrame, sendFrame } from "./frames";
+import { eventsPage, historyPage } from "./history-reads";
 import { LatestSeqMirror } from "./latest-seq-mirror";
+import { moderationLog } from "./message-changes";
 import { MessageStore } from "./message-store";
 import { PresenceTracker } from "./presence";
 import { RateLimiter } from "./rate-limit";
@@ -28,22 +32,23 @@ import { type RoomConfig, readRoomConfig } from "./room-config";
 import { readRoomConnection } from "./room-handshake";
 import { migrateRoomSchema } from "./room-schema";
 import { roomStats } from "./room-stats";
-import { SendBatcher } from "./send-batcher";
 import { closeExpiredSockets, closeQuietly } from "./session-expiry";
 import { AttachmentCache, type SocketAttachment, sessionTag, userTag } from "./socket-attachment";
 import { TypingRelay } from "./typing-relay";
+import { WriteBatcher } from "./write-batcher";
 
 /**
- * One chat room: hibernatable WebSockets in, ordered durable messages out. The class is the
- * lifecycle; each job it runs lives in a module of its own:
+ * One chat room: hibernatable WebSockets in, one ordered durable log out (new messages and the
+ * changes made to them). The class is the lifecycle; each job it runs lives in a module of its own:
  *
  * | event   | what happens                                                                         |
  * | ------- | ------------------------------------------------------------------------------------ |
  * | start   | schema migrations (room-schema), config, stores                                      |
  * | connect | admission: revoked sessions refused, socket cap (admission)                          |
- * | frame   | session expiry, frame budget (frame-budget), size, parse; then hello, send, typing   |
- * | hello   | welcome, replay or reset (resume), presence (presence), latest seq copy (mirror)     |
- * | send    | batched store, ack and broadcast (send-batcher), rate limit (rate-limit)             |
+ * | frame   | session expiry, frame budget (frame-budget), size, parse; then hello, writes, typing |
+ * | hello   | protocol check, welcome, replay or reset (resume), presence, latest seq copy (mirror)|
+ * | write   | send/edit/delete/react: batched store, ack, broadcast (write-batcher), rules          |
+ * |         | (message-changes), rate limit (rate-limit)                                           |
  * | close   | presence grace (presence)                                                            |
  * | alarm   | pruning (retention), expired sessions (session-expiry), revoked sessions forgotten   |
  */
@@ -53,7 +58,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	private readonly attachments = new AttachmentCache();
 	private readonly budget: FrameBudget;
 	private readonly revoked: RevokedSessions;
-	private readonly sends: SendBatcher;
+	private readonly writes: WriteBatcher;
 	private readonly presence: PresenceTracker;
 	private readonly mirror: LatestSeqMirror;
 	private readonly alarms: AlarmSchedule;
@@ -70,15 +75,22 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		this.mirror = new LatestSeqMirror(
 			() => this.store.latestSeq,
 			// The latest message's own time: a visit that wakes the room must not make it look active.
-			(roomId, seq) => recordLatestSeq(getDb(env.DB), roomId, seq, this.store.createdAtOf(seq) ?? 0),
+			(roomId, seq) =>
+				recordLatestSeq(getDb(env.DB), roomId, {
+					seq,
+					n: this.store.latestN,
+					at: this.store.newestCreatedAt() ?? 0,
+				}),
 		);
 		const limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitBurst, this.config.rateLimitPerSecond);
-		this.sends = new SendBatcher(
+		this.writes = new WriteBatcher(
 			this.store,
+			ctx.storage.sql,
 			limiter,
+			this.config.editWindowMs,
 			() => this.readyPeers(),
-			(now, roomId) => {
-				this.ctx.waitUntil(this.armPruneAlarm(now));
+			(now, roomId, created) => {
+				if (created) this.ctx.waitUntil(this.armPruneAlarm(now));
 				this.mirror.changed(roomId);
 			},
 		);
@@ -131,10 +143,38 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		return roomStats(this.store, this.ctx.storage.sql, this.config);
 	}
 
-	/** RPC from the Worker: one page of history, newest last. */
-	async getHistory(roomId: string, before: number | undefined, limit: number): Promise<HistoryPage> {
-		const { messages, hasMore } = this.store.page(before, limit);
-		return { roomId, messages, oldestSeq: this.store.oldestSeq(), latestSeq: this.store.latestSeq, hasMore };
+	/** RPC from the Worker: one page of history (messages as they are now), ascending. */
+	async getHistory(roomId: string, anchor: HistoryAnchor, limit: number): Promise<HistoryPage> {
+		return historyPage(this.store, roomId, anchor, limit);
+	}
+
+	/** RPC from the Worker: the log after `after`, for a client that found a gap in what it was sent. */
+	async getEvents(after: number): Promise<EventsPage> {
+		return eventsPage(this.store, after);
+	}
+
+	/** RPC from the Worker: the earlier texts of a message; null when it is gone or deleted. */
+	async getVersions(messageId: string): Promise<Array<{ text: string; at: number }> | null> {
+		const message = this.store.findById(messageId);
+		if (!message || message.deleted) return null;
+		return this.store.versions(messageId);
+	}
+
+	/** RPC from the Worker (which checked the reader is the owner or a moderator): moderator deletions. */
+	async getAudit(): Promise<AuditEntry[]> {
+		return moderationLog(this.ctx.storage.sql);
+	}
+
+	/** RPC from the Worker after D1 changed a member's role: their open sockets act on it at once. */
+	async setRole(userId: string, role: Role): Promise<number> {
+		const sockets = this.ctx.getWebSockets(userTag(userId));
+		for (const ws of sockets) {
+			const attachment = this.attachments.get(ws);
+			if (!attachment) continue;
+			this.attachments.set(ws, { ...attachment, role });
+			if (attachment.ready) sendFrame(ws, { type: "role", role });
+		}
+		return sockets.length;
 	}
 
 	async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
@@ -158,9 +198,12 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		const frame = parsed.value;
 		switch (frame.type) {
 			case "hello":
-				return this.hello(ws, attachment, frame.since);
+				return this.hello(ws, attachment, frame.since, frame.protocol);
 			case "send":
-				return this.sends.enqueue({ ws, attachment, clientId: frame.clientId, text: frame.text }, now);
+			case "edit":
+			case "delete":
+			case "react":
+				return this.writes.enqueue({ ws, attachment, frame }, now);
 			case "typing":
 				return this.typing.typed(attachment, now);
 		}
@@ -188,11 +231,19 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		await this.alarms.fired([prune === null ? null : Math.max(prune, now + PRUNE_CONTINUE_MS), expiry, revoked]);
 	}
 
-	private hello(ws: WebSocket, attachment: SocketAttachment, since: number | undefined): void {
+	private hello(ws: WebSocket, attachment: SocketAttachment, since: number | undefined, protocol?: number): void {
 		// One resume per socket: a replay is the costliest thing a client can ask for.
 		if (attachment.ready) {
 			const message = "This socket already said hello; reconnect to resume again.";
 			sendFrame(ws, { type: "error", code: "bad_frame", message });
+			return;
+		}
+		// A tab left open across a deploy speaks an older protocol: tell it plainly, then close, so
+		// the app asks for a reload instead of misreading frames or reconnecting in a loop.
+		if (protocol === undefined || protocol < PROTOCOL_VERSION) {
+			const message = `This page speaks protocol ${protocol ?? "3 or older"}; the room speaks ${PROTOCOL_VERSION}. Reload the page.`;
+			sendFrame(ws, { type: "error", code: "protocol_outdated", message });
+			closeQuietly(ws, CLOSE_PROTOCOL_OUTDATED, "Protocol outdated; reload.");
 			return;
 		}
 		sendFrame(ws, {
@@ -200,6 +251,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			protocol: PROTOCOL_VERSION,
 			roomId: attachment.roomId,
 			you: attachment.user,
+			role: attachment.role,
 			connectionId: attachment.connectionId,
 			oldestSeq: this.store.oldestSeq(),
 			latestSeq: this.store.latestSeq,
@@ -230,7 +282,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 
 	/** Arms the prune alarm if none is set, or pulls it closer once the room is over its count. */
 	private async armPruneAlarm(now: number): Promise<void> {
-		const overCount = this.store.latestSeq - this.store.oldestSeq() + 1 > this.config.retentionCount;
+		const overCount = this.store.latestN - this.store.oldestN() + 1 > this.config.retentionCount;
 		await this.alarms.request(now + PRUNE_DELAY_MS, !overCount);
 	}
 }

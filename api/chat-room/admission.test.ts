@@ -50,6 +50,7 @@ describe("admission", () => {
 			user: { id: user.id, name: user.name, image: null, guest: true },
 			sessionId: session.id,
 			sessionExpiresAt: expiresAt,
+			role: "member",
 		});
 		expect((await stub.fetch(upgrade)).status).toBe(401);
 		expect(await runInDurableObject(stub, (_i, state) => state.getWebSockets().length)).toBe(0);

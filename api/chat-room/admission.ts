@@ -33,6 +33,7 @@ export function admit(
 		sessionExpiresAt: connection.sessionExpiresAt,
 		ready: false,
 		openedAt: now,
+		role: connection.role,
 	});
 	// Each socket costs memory and a frame per broadcast, so one user holds a bounded number.
 	// The newest wins: the oldest is usually a forgotten tab or a link that died silently.

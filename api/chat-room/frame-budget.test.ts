@@ -98,7 +98,8 @@ describe("frame budget (issue 15.9)", () => {
 			const store = new MessageStore(state.storage.sql);
 			const author = { id: "seed", name: "Seeder", image: null, guest: false };
 			// 80 messages of 4,000 characters: within the replay's count, over its byte cap.
-			for (let i = 0; i < 80; i++) store.append(author, "w".repeat(MAX_TEXT_LENGTH), `seed-${i}-xxxx`, Date.now());
+			for (let i = 0; i < 80; i++)
+				store.append(author, "w".repeat(MAX_TEXT_LENGTH), `seed-${i}-xxxx`, Date.now(), null);
 		});
 		await evictDurableObject(stub);
 		const client = new TestClient();

@@ -1,8 +1,11 @@
 import { monotonicFactory } from "ulid";
-import type { Author, ChatMessage } from "../protocol/room-protocol";
+import * as v from "valibot";
+import { type ChangeEvent, ChangeEventSchema, ReactionSchema, replyExcerpt } from "../protocol/message-events";
+import type { Author, ChatMessage, RoomEvent } from "../protocol/room-protocol";
 
 type MessageRow = {
 	seq: number;
+	n: number;
 	id: string;
 	author_id: string;
 	author_name: string;
@@ -11,57 +14,140 @@ type MessageRow = {
 	text: string;
 	created_at: number;
 	client_id: string;
+	rev: number;
+	edited_at: number | null;
+	deleted_at: number | null;
+	deleted_by_id: string | null;
+	deleted_by_name: string | null;
+	deleted_by_moderator: number;
+	reactions: string;
+	reply_to_id: string | null;
+	reply_to_seq: number | null;
+	reply_author_name: string | null;
+	reply_excerpt: string | null;
+	reply_deleted: number;
 };
 
-const COLUMNS = "seq, id, author_id, author_name, author_image, author_guest, text, created_at, client_id";
+const COLUMNS =
+	"seq, n, id, author_id, author_name, author_image, author_guest, text, created_at, client_id, rev, edited_at, deleted_at, deleted_by_id, deleted_by_name, deleted_by_moderator, reactions, reply_to_id, reply_to_seq, reply_author_name, reply_excerpt, reply_deleted";
 
 /** The store's reads, named so a test can check each one's query plan (all by index, none sorts). */
 export const MESSAGE_QUERIES = {
 	byClient: `SELECT ${COLUMNS} FROM messages WHERE author_id = ? AND client_id = ?`,
+	byId: `SELECT ${COLUMNS} FROM messages WHERE id = ?`,
 	after: `SELECT ${COLUMNS} FROM messages WHERE seq > ? ORDER BY seq ASC LIMIT ?`,
 	page: `SELECT ${COLUMNS} FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?`,
+	newest: "SELECT created_at FROM messages ORDER BY seq DESC LIMIT 1",
+	changesAfter: "SELECT body FROM events WHERE seq > ? ORDER BY seq ASC LIMIT ?",
+	changeByClient: "SELECT body FROM events WHERE actor_id = ? AND client_id = ?",
 } as const;
 
+const ReactionsSchema = v.array(ReactionSchema);
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return null;
+	}
+}
+
 function toMessage(row: MessageRow): ChatMessage {
+	const reactions = v.safeParse(ReactionsSchema, parseJson(row.reactions));
 	return {
 		seq: row.seq,
+		n: row.n,
 		id: row.id,
 		author: { id: row.author_id, name: row.author_name, image: row.author_image, guest: row.author_guest === 1 },
 		text: row.text,
 		createdAt: row.created_at,
 		clientId: row.client_id,
+		rev: row.rev,
+		editedAt: row.edited_at,
+		deleted:
+			row.deleted_at === null
+				? null
+				: {
+						by: { id: row.deleted_by_id ?? "", name: row.deleted_by_name ?? "" },
+						at: row.deleted_at,
+						moderator: row.deleted_by_moderator === 1,
+					},
+		reactions: reactions.success ? reactions.output : [],
+		replyTo:
+			row.reply_to_id === null
+				? null
+				: {
+						id: row.reply_to_id,
+						seq: row.reply_to_seq ?? 0,
+						authorName: row.reply_author_name ?? "",
+						excerpt: row.reply_excerpt ?? "",
+						deleted: row.reply_deleted === 1,
+					},
 	};
 }
 
+function toChange(body: string): ChangeEvent | null {
+	const parsed = v.safeParse(ChangeEventSchema, parseJson(body));
+	return parsed.success ? parsed.output : null;
+}
+
 /**
- * The room's messages in its Durable Object's SQLite. The latest seq is the larger of the
- * highest stored row and a high-water mark in `room_meta`; the mark is written only just before
- * rows are deleted, so seqs keep growing after pruning and are never reused, while an insert
- * costs one statement. All calls are synchronous: callers can insert, ack and broadcast in one turn.
+ * The room's log in its Durable Object's SQLite: messages (each with its folded state) and the
+ * changes made to them, which share one seq counter. The latest seq is the larger of the highest
+ * stored row and a high-water mark in `room_meta`; the mark is written only just before rows are
+ * deleted, so seqs keep growing after pruning and are never reused. All calls are synchronous:
+ * callers can write, ack and broadcast in one turn.
  */
 export class MessageStore {
 	private lastSeq: number;
+	private lastN: number;
 	// Monotonic within one millisecond too, since Date.now() stands still during a request.
 	private readonly newId = monotonicFactory();
 
 	/** The schema is the room's to migrate first (room-schema.ts). */
 	constructor(private readonly sql: SqlStorage) {
-		this.lastSeq = sql
-			.exec<{ seq: number }>(
-				"SELECT MAX((SELECT value FROM room_meta WHERE key = 'last_seq'), IFNULL((SELECT MAX(seq) FROM messages), 0)) AS seq",
+		const row = sql
+			.exec<{ seq: number; n: number }>(
+				`SELECT MAX((SELECT value FROM room_meta WHERE key = 'last_seq'), IFNULL((SELECT MAX(seq) FROM messages), 0),
+				            IFNULL((SELECT MAX(seq) FROM events), 0)) AS seq,
+				        MAX(IFNULL((SELECT value FROM room_meta WHERE key = 'last_n'), 0), IFNULL((SELECT MAX(n) FROM messages), 0)) AS n`,
 			)
-			.one().seq;
+			.one();
+		this.lastSeq = row.seq;
+		this.lastN = row.n;
 	}
 
-	/** Highest seq ever assigned; 0 before the first message. */
+	/** Highest seq ever assigned (to a message or a change); 0 before the first. */
 	get latestSeq(): number {
 		return this.lastSeq;
 	}
 
-	/** Lowest seq still stored, or latestSeq + 1 when nothing is. */
+	/** How many messages the room ever stored: the `n` of the newest. */
+	get latestN(): number {
+		return this.lastN;
+	}
+
+	/** Lowest message seq still stored, or latestSeq + 1 when nothing is. */
 	oldestSeq(): number {
 		const row = this.sql.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM messages").one();
 		return row.seq ?? this.lastSeq + 1;
+	}
+
+	/** The `n` of the oldest message still stored (latestN + 1 when none is). */
+	oldestN(): number {
+		const row = this.sql.exec<{ n: number | null }>("SELECT MIN(n) AS n FROM messages").one();
+		return row.n ?? this.lastN + 1;
+	}
+
+	/** Messages kept. */
+	count(): number {
+		return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n;
+	}
+
+	/** When the newest kept message was sent; null when none is kept. */
+	newestCreatedAt(): number | null {
+		const rows = this.sql.exec<{ created_at: number }>(MESSAGE_QUERIES.newest).toArray();
+		return rows[0]?.created_at ?? null;
 	}
 
 	/** When the message with this seq was stored; null when it is not kept. */
@@ -70,23 +156,54 @@ export class MessageStore {
 		return rows[0]?.created_at ?? null;
 	}
 
-	count(): number {
-		return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n;
-	}
-
 	/** The message an author already sent with this idempotency key, if it is still kept. */
 	findByClientId(authorId: string, clientId: string): ChatMessage | null {
 		const rows = this.sql.exec<MessageRow>(MESSAGE_QUERIES.byClient, authorId, clientId).toArray();
 		return rows[0] ? toMessage(rows[0]) : null;
 	}
 
-	/** Stores a message under the next seq. */
-	append(author: Author, text: string, clientId: string, createdAt: number): ChatMessage {
+	/** A message by its id, if it is still kept. */
+	findById(id: string): ChatMessage | null {
+		const rows = this.sql.exec<MessageRow>(MESSAGE_QUERIES.byId, id).toArray();
+		return rows[0] ? toMessage(rows[0]) : null;
+	}
+
+	/** The change an actor already made with this idempotency key. */
+	findChangeByClientId(actorId: string, clientId: string): ChangeEvent | null {
+		const rows = this.sql.exec<{ body: string }>(MESSAGE_QUERIES.changeByClient, actorId, clientId).toArray();
+		return rows[0] ? toChange(rows[0].body) : null;
+	}
+
+	/** Stores a message under the next seq; a reply carries what its parent looks like now. */
+	append(author: Author, text: string, clientId: string, createdAt: number, replyTo: ChatMessage | null): ChatMessage {
 		const seq = this.lastSeq + 1;
-		const message: ChatMessage = { seq, id: this.newId(createdAt), author, text, createdAt, clientId };
-		this.sql.exec(
-			`INSERT INTO messages (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		const n = this.lastN + 1;
+		const message: ChatMessage = {
 			seq,
+			n,
+			id: this.newId(createdAt),
+			author,
+			text,
+			createdAt,
+			clientId,
+			rev: seq,
+			editedAt: null,
+			deleted: null,
+			reactions: [],
+			replyTo: replyTo && {
+				id: replyTo.id,
+				seq: replyTo.seq,
+				authorName: replyTo.author.name,
+				excerpt: replyTo.deleted ? "" : replyExcerpt(replyTo.text),
+				deleted: replyTo.deleted !== null,
+			},
+		};
+		this.sql.exec(
+			`INSERT INTO messages (seq, n, id, author_id, author_name, author_image, author_guest, text, created_at, client_id, rev,
+			                       reply_to_id, reply_to_seq, reply_author_name, reply_excerpt, reply_deleted)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			seq,
+			n,
 			message.id,
 			author.id,
 			author.name,
@@ -95,22 +212,70 @@ export class MessageStore {
 			text,
 			createdAt,
 			clientId,
+			seq,
+			message.replyTo?.id ?? null,
+			message.replyTo?.seq ?? null,
+			message.replyTo?.authorName ?? null,
+			message.replyTo?.excerpt ?? null,
+			message.replyTo?.deleted ? 1 : 0,
 		);
 		this.lastSeq = seq;
+		this.lastN = n;
 		return message;
 	}
 
+	/** The seq the next change takes. */
+	nextSeq(): number {
+		return this.lastSeq + 1;
+	}
+
 	/**
-	 * Deletes the oldest rows with seq <= cutoff, at most `limit`. Records the latest seq first, in
-	 * the same transaction, so deleting even the newest row never lets its seq be handed out again.
+	 * Records a change under the next seq together with the message as it folds to: the log entry
+	 * (for replay and idempotent resends) and the message's new state in one turn.
 	 */
-	deleteOldest(cutoff: number, limit: number): void {
-		this.sql.exec("UPDATE room_meta SET value = ? WHERE key = 'last_seq'", this.lastSeq);
+	recordChange(change: ChangeEvent, actorId: string, clientId: string, folded: ChatMessage): void {
 		this.sql.exec(
-			"DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE seq <= ? ORDER BY seq LIMIT ?)",
-			cutoff,
-			limit,
+			"INSERT INTO events (seq, kind, message_id, message_seq, actor_id, client_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			change.seq,
+			change.kind,
+			change.messageId,
+			change.messageSeq,
+			actorId,
+			clientId,
+			JSON.stringify(change),
+			change.at,
 		);
+		this.sql.exec(
+			`UPDATE messages SET text = ?, rev = ?, edited_at = ?, deleted_at = ?, deleted_by_id = ?, deleted_by_name = ?,
+			                     deleted_by_moderator = ?, reactions = ? WHERE id = ?`,
+			folded.text,
+			folded.rev,
+			folded.editedAt,
+			folded.deleted?.at ?? null,
+			folded.deleted?.by.id ?? null,
+			folded.deleted?.by.name ?? null,
+			folded.deleted?.moderator ? 1 : 0,
+			JSON.stringify(folded.reactions),
+			folded.id,
+		);
+		if (change.kind === "delete") {
+			// A deleted message keeps nothing of what it said: not in the log's earlier edits either.
+			// The rows stay, so a resend of one of those edits is still acked with its result.
+			this.sql.exec(
+				"UPDATE events SET body = json_set(body, '$.text', '') WHERE message_id = ? AND kind = 'edit'",
+				folded.id,
+			);
+		}
+		// Replies show their parent as it is now: they follow its edits and its deletion.
+		if (change.kind === "edit" || change.kind === "delete") {
+			this.sql.exec(
+				"UPDATE messages SET reply_excerpt = ?, reply_deleted = ? WHERE reply_to_id = ?",
+				folded.deleted ? "" : replyExcerpt(folded.text),
+				folded.deleted ? 1 : 0,
+				folded.id,
+			);
+		}
+		this.lastSeq = change.seq;
 	}
 
 	/** Messages with seq > since, ascending, at most `limit`. */
@@ -118,12 +283,102 @@ export class MessageStore {
 		return this.sql.exec<MessageRow>(MESSAGE_QUERIES.after, since, limit).toArray().map(toMessage);
 	}
 
+	/**
+	 * The log after `since`, at most `limit` entries in seq order: messages created since (as they
+	 * are now, so a create may carry a later `rev`) and changes made since. `upTo` is the seq the
+	 * answer is whole to: the latest seq when nothing was cut off. Changes to pruned messages went
+	 * with them, so seqs may be missing; the answer is still whole to `upTo`.
+	 */
+	eventsAfter(since: number, limit: number): { events: RoomEvent[]; upTo: number; more: boolean } {
+		const creates: RoomEvent[] = this.after(since, limit + 1).map((message) => ({
+			kind: "create",
+			seq: message.seq,
+			message,
+		}));
+		const changes = this.sql
+			.exec<{ body: string }>(MESSAGE_QUERIES.changesAfter, since, limit + 1)
+			.toArray()
+			.flatMap((row) => toChange(row.body) ?? []);
+		const merged = [...creates, ...changes].sort((a, b) => a.seq - b.seq);
+		if (merged.length <= limit) return { events: merged, upTo: Math.max(since, this.lastSeq), more: false };
+		const events = merged.slice(0, limit);
+		return { events, upTo: events.at(-1)?.seq ?? since, more: true };
+	}
+
 	/** The newest `limit` messages with seq < before (all when before is undefined), ascending. */
-	page(before: number | undefined, limit: number): { messages: ChatMessage[]; hasMore: boolean } {
+	page(before: number | undefined, limit: number): { messages: ChatMessage[]; hasOlder: boolean } {
 		const rows = this.sql
 			.exec<MessageRow>(MESSAGE_QUERIES.page, before ?? Number.MAX_SAFE_INTEGER, limit + 1)
 			.toArray();
-		const hasMore = rows.length > limit;
-		return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+		const hasOlder = rows.length > limit;
+		return { messages: rows.slice(0, limit).reverse().map(toMessage), hasOlder };
+	}
+
+	/**
+	 * The messages on both sides of `seq`: the message at `seq` (or the first after it) and those
+	 * just before it, `limit` in all, ascending. For permalinks and jumps to a reply's parent.
+	 */
+	around(seq: number, limit: number): { messages: ChatMessage[]; hasOlder: boolean; hasNewer: boolean } {
+		const olderCount = Math.floor(limit / 2);
+		const older = this.page(seq, olderCount);
+		const newer = this.pageAfter(seq - 1, limit - older.messages.length);
+		return { messages: [...older.messages, ...newer.messages], hasOlder: older.hasOlder, hasNewer: newer.hasNewer };
+	}
+
+	/** The oldest `limit` messages with seq > after, ascending, and whether newer ones follow. */
+	pageAfter(after: number, limit: number): { messages: ChatMessage[]; hasNewer: boolean } {
+		const messages = this.after(after, limit + 1);
+		return { messages: messages.slice(0, limit), hasNewer: messages.length > limit };
+	}
+
+	/** The earlier texts of a message, oldest first, each with the time it was written. */
+	versions(messageId: string): Array<{ text: string; at: number }> {
+		return this.sql
+			.exec<{ text: string; at: number }>(
+				"SELECT text, written_at AS at FROM message_versions WHERE message_id = ? ORDER BY rev ASC",
+				messageId,
+			)
+			.toArray();
+	}
+
+	/** Keeps a text an edit replaces, with when it was written (the message's time, or its last edit). */
+	keepVersion(message: ChatMessage): void {
+		this.sql.exec(
+			"INSERT OR IGNORE INTO message_versions (message_id, rev, text, written_at) VALUES (?, ?, ?, ?)",
+			message.id,
+			message.rev,
+			message.text,
+			message.editedAt ?? message.createdAt,
+		);
+	}
+
+	/** A deleted message keeps nothing of what it said. */
+	forgetVersions(messageId: string): void {
+		this.sql.exec("DELETE FROM message_versions WHERE message_id = ?", messageId);
+	}
+
+	/**
+	 * Deletes the oldest messages with seq <= cutoff, at most `limit`, with their changes and
+	 * earlier versions. Records the latest seq and n first, in the same transaction, so deleting
+	 * even the newest row never lets a seq or an n be handed out again.
+	 */
+	deleteOldest(cutoff: number, limit: number): void {
+		this.sql.exec("INSERT OR REPLACE INTO room_meta (key, value) VALUES ('last_seq', ?)", this.lastSeq);
+		this.sql.exec("INSERT OR REPLACE INTO room_meta (key, value) VALUES ('last_n', ?)", this.lastN);
+		const doomed = this.sql
+			.exec<{ seq: number; id: string }>(
+				"SELECT seq, id FROM messages WHERE seq <= ? ORDER BY seq LIMIT ?",
+				cutoff,
+				limit,
+			)
+			.toArray();
+		const last = doomed.at(-1);
+		if (!last) return;
+		this.sql.exec("DELETE FROM events WHERE message_seq <= ?", last.seq);
+		this.sql.exec(
+			"DELETE FROM message_versions WHERE message_id IN (SELECT id FROM messages WHERE seq <= ?)",
+			last.seq,
+		);
+		this.sql.exec("DELETE FROM messages WHERE seq <= ?", last.seq);
 	}
 }

@@ -48,7 +48,13 @@ describe("resume after a reconnect", () => {
 		await runInDurableObject(stubFor(room), (_instance, state) => {
 			const store = new MessageStore(state.storage.sql);
 			for (let i = 0; i < 150; i++)
-				store.append({ id: "u1", name: "Seeder", image: null, guest: false }, `m${i}`, `seed-${i}-xxxx`, Date.now());
+				store.append(
+					{ id: "u1", name: "Seeder", image: null, guest: false },
+					`m${i}`,
+					`seed-${i}-xxxx`,
+					Date.now(),
+					null,
+				);
 		});
 		// The seeding wrote behind the live instance's back; a fresh instance reads the new counter.
 		await evictDurableObject(stubFor(room));

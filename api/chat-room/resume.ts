@@ -1,8 +1,8 @@
 import {
-	type ChatMessage,
+	eventsFrame,
 	MAX_REPLAY,
 	MAX_REPLAY_BYTES,
-	messagesFrame,
+	type RoomEvent,
 	type ServerMessage,
 	utf8Bytes,
 } from "../protocol/room-protocol";
@@ -23,6 +23,7 @@ export function planResume(since: number | undefined, oldestSeq: number, latestS
 	if (since > latestSeq) return { kind: "reset", reason: "ahead" };
 	// Messages after `since` were pruned before the client could see them.
 	if (since < oldestSeq - 1) return { kind: "reset", reason: "pruned" };
+	// Counted in seqs: a replay carries changes as well as new messages.
 	if (latestSeq - since > MAX_REPLAY) return { kind: "reset", reason: "gap_too_large" };
 	return { kind: "replay", after: since };
 }
@@ -32,11 +33,14 @@ export function planResume(since: number | undefined, oldestSeq: number, latestS
  * `hello`, which any client could ask for again and again; past the byte cap the client is told
  * to page over HTTP instead, which is cached and paged.
  */
-export function replayFits(messages: ChatMessage[], maxBytes = MAX_REPLAY_BYTES): boolean {
+export function replayFits(events: RoomEvent[], maxBytes = MAX_REPLAY_BYTES): boolean {
 	let bytes = 0;
-	for (const message of messages) {
-		// Text dominates a message's size; the rest is a few hundred bytes at most.
-		bytes += utf8Bytes(message.text) + 256;
+	for (const event of events) {
+		// Text dominates an event's size; the rest is a few hundred bytes at most (reactions list
+		// their users, so a message's reactions are counted by their JSON).
+		const text = event.kind === "create" ? event.message.text : event.kind === "edit" ? event.text : "";
+		const extra = event.kind === "create" ? JSON.stringify(event.message.reactions).length : 0;
+		bytes += utf8Bytes(text) + extra + 256;
 		if (bytes > maxBytes) return false;
 	}
 	return true;
@@ -49,7 +53,7 @@ export function resumeFrames(store: MessageStore, since: number | undefined): Se
 	const plan = planResume(since, oldestSeq, latestSeq);
 	if (plan.kind === "reset") return [{ type: "reset", reason: plan.reason, oldestSeq, latestSeq }];
 	if (plan.kind === "live") return [];
-	const missed = store.after(plan.after, MAX_REPLAY);
-	if (!replayFits(missed)) return [{ type: "reset", reason: "gap_too_large", oldestSeq, latestSeq }];
-	return missed.length > 0 ? [messagesFrame(missed)] : [];
+	const { events } = store.eventsAfter(plan.after, MAX_REPLAY);
+	if (!replayFits(events)) return [{ type: "reset", reason: "gap_too_large", oldestSeq, latestSeq }];
+	return events.length > 0 ? [eventsFrame(events)] : [];
 }

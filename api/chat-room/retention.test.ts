@@ -18,7 +18,7 @@ async function seed(room: string, count: number, createdAt: (i: number) => numbe
 	const stub = env.CHAT_ROOM.getByName(room);
 	await runInDurableObject(stub, (_instance, state) => {
 		const store = new MessageStore(state.storage.sql);
-		for (let i = 0; i < count; i++) store.append(author, `m${i}`, `seed-${i}-clientid`, createdAt(i));
+		for (let i = 0; i < count; i++) store.append(author, `m${i}`, `seed-${i}-clientid`, createdAt(i), null);
 	});
 	await evictDurableObject(stub);
 	return stub;

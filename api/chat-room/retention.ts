@@ -9,12 +9,18 @@ export const PRUNE_DELAY_MS = 60_000;
 export const PRUNE_CONTINUE_MS = 1_000;
 
 /**
- * Highest seq that retention removes: everything beyond the newest `retentionCount`, and
- * everything created before `now - retentionMs`. Pure function of the stored rows, so running
- * it again (alarms are at-least-once) finds nothing new to delete.
+ * Highest seq that retention removes: every message beyond the newest `retentionCount` messages
+ * (changes to messages take seqs but are not counted), and every message created before
+ * `now - retentionMs`. Pure function of the stored rows, so running it again (alarms are
+ * at-least-once) finds nothing new to delete.
  */
-function pruneCutoff(sql: SqlStorage, latestSeq: number, config: RoomConfig, now: number): number {
-	const byCount = latestSeq - config.retentionCount;
+function pruneCutoff(sql: SqlStorage, config: RoomConfig, now: number): number {
+	// The newest message that is one too many; a walk of `retentionCount` keys of the primary index,
+	// run at most once a minute.
+	const byCount =
+		sql
+			.exec<{ seq: number }>("SELECT seq FROM messages ORDER BY seq DESC LIMIT 1 OFFSET ?", config.retentionCount)
+			.toArray()[0]?.seq ?? 0;
 	const byAge =
 		sql
 			.exec<{ seq: number | null }>(
@@ -33,13 +39,13 @@ export function pruneBatch(
 	now: number,
 	batch = PRUNE_BATCH,
 ): { deleted: number; more: boolean } {
-	const cutoff = pruneCutoff(sql, store.latestSeq, config, now);
+	const cutoff = pruneCutoff(sql, config, now);
 	if (cutoff <= 0) return { deleted: 0, more: false };
 	const due = sql
 		.exec<{ n: number }>("SELECT COUNT(*) AS n FROM (SELECT 1 FROM messages WHERE seq <= ? LIMIT ?)", cutoff, batch + 1)
 		.one().n;
 	if (due === 0) return { deleted: 0, more: false };
-	// Rows are removed oldest first, so what is kept is always one contiguous run of seqs.
+	// Messages are removed oldest first, so what is kept is always one contiguous run of ordinals.
 	store.deleteOldest(cutoff, batch);
 	return { deleted: Math.min(due, batch), more: due > batch };
 }

@@ -10,6 +10,8 @@ export type RoomConfig = {
 	presenceGraceMs: number;
 	frameBurst: number;
 	framesPerSecond: number;
+	/** 0: authors may edit their messages at any time. */
+	editWindowMs: number;
 };
 
 export function readRoomConfig(env: Env): RoomConfig {
@@ -23,5 +25,6 @@ export function readRoomConfig(env: Env): RoomConfig {
 		presenceGraceMs: s.PRESENCE_GRACE_MS,
 		frameBurst: Math.floor(s.SOCKET_FRAME_BURST),
 		framesPerSecond: s.SOCKET_FRAMES_PER_SECOND,
+		editWindowMs: s.EDIT_WINDOW_MINUTES * 60_000,
 	};
 }

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { RoomIdSchema } from "../protocol/room-id";
-import { AuthorSchema } from "../protocol/room-protocol";
+import { AuthorSchema, RoleSchema } from "../protocol/room-protocol";
 
 /**
  * How the Worker tells a room who is connecting. The Worker authenticates; the room trusts only
@@ -14,6 +14,8 @@ const ConnectionSchema = v.object({
 	user: AuthorSchema,
 	sessionId: v.string(),
 	sessionExpiresAt: v.number(),
+	/** The user's role in the room, from D1. */
+	role: RoleSchema,
 });
 export type RoomConnection = v.InferOutput<typeof ConnectionSchema>;
 

@@ -29,7 +29,15 @@ describe("room schema migrations", () => {
 		const stub = env.CHAT_ROOM.getByName(await freshRoom("schema"));
 		const result = await runInDurableObject(stub, (_instance, state) => {
 			const sql = state.storage.sql;
-			for (const table of ["messages", "room_meta", "rate_limits", "revoked_sessions"])
+			for (const table of [
+				"messages",
+				"room_meta",
+				"rate_limits",
+				"revoked_sessions",
+				"events",
+				"message_versions",
+				"moderation_log",
+			])
 				sql.exec(`DROP TABLE IF EXISTS ${table}`);
 			sql.exec(UNVERSIONED_SCHEMA);
 			const from = migrateRoomSchema(state.storage);
@@ -41,6 +49,7 @@ describe("room schema migrations", () => {
 				version: sql.exec<{ value: number }>("SELECT value FROM room_meta WHERE key = 'schema_version'").one().value,
 				old: store.after(0, 10),
 				latestSeq: store.latestSeq,
+				latestN: store.latestN,
 				revokedTable: sql.exec("SELECT name FROM sqlite_master WHERE name = 'revoked_sessions'").toArray().length,
 			};
 		});
@@ -48,6 +57,8 @@ describe("room schema migrations", () => {
 		expect(result.again).toBe(ROOM_SCHEMA_VERSION);
 		expect(result.version).toBe(ROOM_SCHEMA_VERSION);
 		expect(result.latestSeq).toBe(7);
+		// Until protocol 4 every seq was a message: ordinals and revs start equal to seqs.
+		expect(result.latestN).toBe(7);
 		expect(result.old).toEqual([
 			{
 				seq: 7,
@@ -56,6 +67,12 @@ describe("room schema migrations", () => {
 				text: "from before",
 				createdAt: 1700000000000,
 				clientId: "old-client-1",
+				n: 7,
+				rev: 7,
+				editedAt: null,
+				deleted: null,
+				reactions: [],
+				replyTo: null,
 			},
 		]);
 		expect(result.revokedTable).toBe(1);

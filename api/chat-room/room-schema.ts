@@ -27,6 +27,57 @@ const MIGRATIONS: ReadonlyArray<string> = [
 	ALTER TABLE messages ADD COLUMN author_guest INTEGER NOT NULL DEFAULT 0;
 	CREATE TABLE revoked_sessions (session_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
 	`,
+	// 3: messages become living objects (protocol 4): changes take seqs of their own and fold into
+	// the message (rev); messages get an ordinal `n`, since seqs now count changes too. Until now
+	// every seq was a message, so n and rev start equal to seq.
+	`
+	ALTER TABLE messages ADD COLUMN n INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE messages ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+	ALTER TABLE messages ADD COLUMN deleted_at INTEGER;
+	ALTER TABLE messages ADD COLUMN deleted_by_id TEXT;
+	ALTER TABLE messages ADD COLUMN deleted_by_name TEXT;
+	ALTER TABLE messages ADD COLUMN deleted_by_moderator INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE messages ADD COLUMN reactions TEXT NOT NULL DEFAULT '[]';
+	ALTER TABLE messages ADD COLUMN reply_to_id TEXT;
+	ALTER TABLE messages ADD COLUMN reply_to_seq INTEGER;
+	ALTER TABLE messages ADD COLUMN reply_author_name TEXT;
+	ALTER TABLE messages ADD COLUMN reply_excerpt TEXT;
+	ALTER TABLE messages ADD COLUMN reply_deleted INTEGER NOT NULL DEFAULT 0;
+	UPDATE messages SET n = seq, rev = seq;
+	CREATE INDEX messages_reply_to ON messages (reply_to_id) WHERE reply_to_id IS NOT NULL;
+	INSERT OR IGNORE INTO room_meta (key, value) SELECT 'last_n', value FROM room_meta WHERE key = 'last_seq';
+	CREATE TABLE events (
+		seq INTEGER PRIMARY KEY,
+		kind TEXT NOT NULL,
+		message_id TEXT NOT NULL,
+		message_seq INTEGER NOT NULL,
+		actor_id TEXT NOT NULL,
+		client_id TEXT NOT NULL,
+		body TEXT NOT NULL,
+		created_at INTEGER NOT NULL
+	);
+	CREATE UNIQUE INDEX events_actor_client ON events (actor_id, client_id);
+	CREATE INDEX events_message_seq ON events (message_seq);
+	CREATE TABLE message_versions (
+		message_id TEXT NOT NULL,
+		rev INTEGER NOT NULL,
+		text TEXT NOT NULL,
+		written_at INTEGER NOT NULL,
+		PRIMARY KEY (message_id, rev)
+	) WITHOUT ROWID;
+	CREATE TABLE moderation_log (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		at INTEGER NOT NULL,
+		actor_id TEXT NOT NULL,
+		actor_name TEXT NOT NULL,
+		message_id TEXT NOT NULL,
+		message_seq INTEGER NOT NULL,
+		author_id TEXT NOT NULL,
+		author_name TEXT NOT NULL,
+		reason TEXT
+	);
+	`,
 ];
 
 export const ROOM_SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,8 +8,8 @@ export function roomStats(store: MessageStore, sql: SqlStorage, config: RoomConf
 	const oldestSeq = store.oldestSeq();
 	const latestSeq = store.latestSeq;
 	return {
-		// Pruning only ever removes the oldest rows, so the kept seqs form one unbroken range.
-		messageCount: latestSeq - oldestSeq + 1,
+		// Pruning only ever removes the oldest messages, so the kept ordinals form one unbroken range.
+		messageCount: store.latestN - store.oldestN() + 1,
 		storageBytes: sql.databaseSize,
 		oldestSeq,
 		latestSeq,

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { RoomIdSchema } from "../protocol/room-id";
-import { AuthorSchema } from "../protocol/room-protocol";
+import { AuthorSchema, RoleSchema } from "../protocol/room-protocol";
 
 /**
  * What a connection carries through hibernation (`serializeAttachment`). Kept small: the
@@ -20,6 +20,8 @@ const AttachmentSchema = v.object({
 	ready: v.boolean(),
 	/** When the socket was accepted; over the per-user cap, the oldest socket is closed. Older releases lack it. */
 	openedAt: v.optional(v.number(), 0),
+	/** What the user may do here; changed in place when the owner names or removes a moderator. */
+	role: v.optional(RoleSchema, "member"),
 });
 export type SocketAttachment = v.InferOutput<typeof AttachmentSchema>;
 

@@ -16,6 +16,7 @@ const attachment = (userId: string, ready = true): SocketAttachment => ({
 	connectionId: "c",
 	sessionId: "s",
 	sessionExpiresAt: Number.MAX_SAFE_INTEGER,
+	role: "member",
 	ready,
 	openedAt: 0,
 });

@@ -22,7 +22,7 @@ async function storedRows(room: string): Promise<number> {
 }
 
 describe("send batching and idempotent sends", () => {
-	it("sends a burst to each socket in a few batched frames, and a lone message as one message frame", async () => {
+	it("sends a burst to each socket in a few batched frames, and a lone message as a frame of one event", async () => {
 		const room = await freshRoom();
 		const reader = await guestIn(room);
 		const writer = await guestIn(room);
@@ -30,7 +30,10 @@ describe("send batching and idempotent sends", () => {
 
 		writer.socket.send(sendFrame(newClientId(), "alone"));
 		await reader.socket.collect("message", 1);
-		expect(reader.socket.rawFrames.at(-1)).toMatchObject({ type: "message", message: { text: "alone" } });
+		expect(reader.socket.rawFrames.at(-1)).toMatchObject({
+			type: "events",
+			events: [{ kind: "create", message: { text: "alone" } }],
+		});
 
 		// Under the test config's burst limit of 60 sends per user.
 		const burst = 50;
@@ -40,7 +43,7 @@ describe("send batching and idempotent sends", () => {
 		expect(got.map((f) => f.message.seq)).toEqual(Array.from({ length: burst }, (_, i) => i + 2));
 		const frames = reader.socket.rawFrames.slice(before);
 		expect(frames.length).toBeLessThan(burst / 4);
-		expect(frames.some((f) => f.type === "messages")).toBe(true);
+		expect(frames.some((f) => f.type === "events" && f.events.length > 1)).toBe(true);
 	});
 
 	it("acks with the stored seq, id and time, and the message carries the verified author", async () => {

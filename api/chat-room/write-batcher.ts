@@ -1,61 +1,71 @@
 import {
 	type AckFrame,
 	BATCH_WINDOW_MS,
-	type ChatMessage,
 	type ErrorFrame,
-	messagesFrame,
+	eventsFrame,
+	type RoomEvent,
+	type WriteFrame,
 } from "../protocol/room-protocol";
 import { broadcastFrame, sendFrame } from "./frames";
+import { applyChangeFrame } from "./message-changes";
 import type { MessageStore } from "./message-store";
 import type { RateLimiter } from "./rate-limit";
 import type { SocketAttachment } from "./socket-attachment";
 
-export type QueuedSend = { ws: WebSocket; attachment: SocketAttachment; clientId: string; text: string };
-/** A queued send, and the sockets that sent it again while it waited (each gets the same ack). */
-type Queued = QueuedSend & { resentBy: WebSocket[] };
+export type QueuedWrite = { ws: WebSocket; attachment: SocketAttachment; frame: WriteFrame };
+/** A queued write, and the sockets that sent it again while it waited (each gets the same ack). */
+type Queued = QueuedWrite & { resentBy: WebSocket[] };
+
+/** What one accepted write leads to: an ack for its senders, and the event it added, if any. */
+type Outcome = { ack: AckFrame; event: RoomEvent | null } | { refusal: ErrorFrame };
 
 const rateLimited = (clientId: string, retryAfterMs: number): ErrorFrame => ({
 	type: "error",
 	code: "rate_limited",
-	message: "You are sending messages too quickly.",
+	message: "You are sending too quickly.",
 	ref: clientId,
 	retryAfterMs,
 });
 
 /**
- * Sends that arrive close together are stored in one turn: every write of a turn is committed
- * together, so a burst costs one durable commit instead of one per message. Acks and broadcasts
- * still leave only after that commit (the output gate holds them), so an ack still means stored.
- * Order is kept: the queue is flushed in arrival order, and a `hello` replays only what is stored
- * while later sends reach its socket as live messages.
+ * Writes (new messages, edits, deletes, reactions) that arrive close together are stored in one
+ * turn: every write of a turn is committed together, so a burst costs one durable commit instead
+ * of one per write. Acks and broadcasts still leave only after that commit (the output gate holds
+ * them), so an ack still means stored. Order is kept: the queue is flushed in arrival order, each
+ * write takes the room's next seq, and a `hello` replays only what is stored while later writes
+ * reach its socket live. Every kind of write counts against its user's rate limit: each one is
+ * fanned out to every socket in the room.
  */
-export class SendBatcher {
+export class WriteBatcher {
 	private queue: Queued[] = [];
 	private lastFlushAt = 0;
-	/** What waits for the next batch, by author and clientId. */
+	/** What waits for the next batch, by kind, author and clientId. */
 	private readonly queued = new Map<string, Queued>();
-	/** How many distinct sends each user has waiting, for the rate limit check at enqueue. */
+	/** How many distinct writes each user has waiting, for the rate limit check at enqueue. */
 	private readonly queuedByUser = new Map<string, number>();
 
 	constructor(
 		private readonly store: MessageStore,
+		private readonly sql: SqlStorage,
 		private readonly limiter: RateLimiter,
-		/** The sockets that get live messages (those that finished `hello`). */
+		/** How long after sending its author may edit a message; 0 for no limit. */
+		private readonly editWindowMs: number,
+		/** The sockets that get live events (those that finished `hello`). */
 		private readonly peers: () => WebSocket[],
-		/** Called after a batch stored messages, with the batch's time and room. */
-		private readonly onStored: (now: number, roomId: string) => void,
+		/** Called after a batch stored events, with the batch's time and room, and whether it created messages. */
+		private readonly onStored: (now: number, roomId: string, created: boolean) => void,
 	) {}
 
 	/**
-	 * Queues a send, or refuses it at once when its user is over their rate limit counting what is
+	 * Queues a write, or refuses it at once when its user is over their rate limit counting what is
 	 * already queued: what waits for a batch (and so costs SQL) is bounded by each user's burst,
-	 * whatever a socket sends. A resend of a send still waiting costs nothing: it joins that one
+	 * whatever a socket sends. A resend of a write still waiting costs nothing: it joins that one
 	 * and gets its ack.
 	 */
-	enqueue(send: QueuedSend, now = Date.now()): void {
-		const { ws, attachment, clientId } = send;
+	enqueue(write: QueuedWrite, now = Date.now()): void {
+		const { ws, attachment, frame } = write;
 		const userId = attachment.user.id;
-		const key = `${userId}\u0000${clientId}`;
+		const key = `${frame.type}\u0000${userId}\u0000${frame.clientId}`;
 		const waiting = this.queued.get(key);
 		if (waiting) {
 			waiting.resentBy.push(ws);
@@ -64,10 +74,10 @@ export class SendBatcher {
 		const queuedByUser = this.queuedByUser.get(userId) ?? 0;
 		const waitMs = this.limiter.wouldWait(userId, now, queuedByUser);
 		if (waitMs > 0) {
-			sendFrame(ws, rateLimited(clientId, waitMs));
+			sendFrame(ws, rateLimited(frame.clientId, waitMs));
 			return;
 		}
-		const queued: Queued = { ...send, resentBy: [] };
+		const queued: Queued = { ...write, resentBy: [] };
 		this.queued.set(key, queued);
 		this.queuedByUser.set(userId, queuedByUser + 1);
 		this.queue.push(queued);
@@ -84,53 +94,78 @@ export class SendBatcher {
 		this.queuedByUser.clear();
 		const now = Date.now();
 		this.lastFlushAt = now;
-		const stored: ChatMessage[] = [];
-		const acks: Array<[WebSocket, AckFrame]> = [];
-		for (const send of batch) {
+		const events: RoomEvent[] = [];
+		const replies: Array<[WebSocket, AckFrame | ErrorFrame]> = [];
+		for (const write of batch) {
 			try {
-				const result = this.accept(send, now);
-				if (!result) continue;
-				acks.push([send.ws, result.ack]);
-				for (const ws of send.resentBy) acks.push([ws, result.ack]);
-				if (result.message) stored.push(result.message);
+				const outcome = this.accept(write, now);
+				const reply = "ack" in outcome ? outcome.ack : outcome.refusal;
+				for (const ws of [write.ws, ...write.resentBy]) replies.push([ws, reply]);
+				if ("event" in outcome && outcome.event) events.push(outcome.event);
 			} catch (error) {
-				// No ack goes out, so the client keeps the message and resends it under the same clientId.
-				console.error("send not stored", error);
+				// No ack goes out, so the client keeps the write and resends it under the same clientId.
+				console.error("write not stored", error);
 			}
 		}
 		this.limiter.persist();
 		// One frame per socket for the whole batch: at fanout, the cost is per frame, not per byte.
-		if (stored.length > 0) broadcastFrame(messagesFrame(stored), this.peers());
-		// Acks after the batch's messages: a sender then never holds seq N+1 before seq N, which
-		// its client would take for a gap and fetch over HTTP.
-		for (const [ws, ack] of acks) sendFrame(ws, ack);
+		if (events.length > 0) broadcastFrame(eventsFrame(events), this.peers());
+		// Acks after the batch's events: a writer then never holds seq N+1 before seq N, which its
+		// client would take for a gap and fetch over HTTP.
+		for (const [ws, reply] of replies) sendFrame(ws, reply);
 		const roomId = batch[0]?.attachment.roomId;
-		if (stored.length > 0 && roomId) this.onStored(now, roomId);
+		if (events.length > 0 && roomId)
+			this.onStored(
+				now,
+				roomId,
+				events.some((e) => e.kind === "create"),
+			);
 	}
 
-	private accept(send: Queued, now: number): { ack: AckFrame; message: ChatMessage | null } | null {
-		const { ws, attachment, clientId, text } = send;
-		const author = attachment.user;
-		const existing = this.store.findByClientId(author.id, clientId);
-		if (existing) {
-			// A resend (retry, reconnect, or after eviction): same ack, nothing new stored or broadcast.
-			return { ack: ackFor(clientId, existing), message: null };
+	private accept(write: Queued, now: number): Outcome {
+		const { attachment, frame } = write;
+		const user = attachment.user;
+		// A resend (retry, reconnect, or after eviction): the same ack, nothing new stored or sent.
+		if (frame.type === "send") {
+			const existing = this.store.findByClientId(user.id, frame.clientId);
+			if (existing) return { ack: ack(frame.clientId, existing.seq, existing.id, existing.createdAt), event: null };
+		} else {
+			const existing = this.store.findChangeByClientId(user.id, frame.clientId);
+			if (existing) return { ack: ack(frame.clientId, existing.seq, existing.messageId, existing.at), event: null };
 		}
-		// Checked at enqueue against what was queued then; a send that got in ahead since is rare.
-		const waitMs = this.limiter.take(author.id, now);
-		if (waitMs > 0) {
-			for (const socket of [ws, ...send.resentBy]) sendFrame(socket, rateLimited(clientId, waitMs));
-			return null;
+		// Checked at enqueue against what was queued then; a write that got in ahead since is rare.
+		const waitMs = this.limiter.take(user.id, now);
+		if (waitMs > 0) return { refusal: rateLimited(frame.clientId, waitMs) };
+
+		if (frame.type === "send") {
+			// A reply to a message that was pruned meanwhile is still sent, as a plain message: the
+			// words matter more than the link.
+			const parent = frame.replyTo ? this.store.findById(frame.replyTo) : null;
+			const message = this.store.append(user, frame.text, frame.clientId, now, parent);
+			return {
+				ack: ack(frame.clientId, message.seq, message.id, message.createdAt),
+				event: { kind: "create", seq: message.seq, message },
+			};
 		}
-		const message = this.store.append(author, text, clientId, now);
-		return { ack: ackFor(clientId, message), message };
+		const outcome = applyChangeFrame(this.store, this.sql, frame, attachment, now, this.editWindowMs);
+		switch (outcome.kind) {
+			case "changed":
+				return { ack: ack(frame.clientId, outcome.event.seq, outcome.event.messageId, now), event: outcome.event };
+			case "unchanged":
+				// Already so (an edit to the same text, a second delete): done, at the message's rev.
+				return { ack: ack(frame.clientId, outcome.message.rev, outcome.message.id, now), event: null };
+			case "refused":
+				return {
+					refusal: { type: "error", code: outcome.code, message: outcome.message, ref: frame.clientId },
+				};
+		}
 	}
 }
 
-const ackFor = (clientId: string, message: ChatMessage): AckFrame => ({
+const ack = (clientId: string, seq: number, id: string, createdAt: number): AckFrame => ({
 	type: "ack",
 	clientId,
-	seq: message.seq,
-	id: message.id,
-	createdAt: message.createdAt,
+	seq,
+	id,
+	createdAt,
 });

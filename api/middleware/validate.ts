@@ -7,10 +7,14 @@ import { jsonError } from "../http-errors";
  * handler reads the typed value with `c.req.valid(target)`. Invalid input gets the API's one
  * error shape with the schema's first message.
  */
-export function validate<T extends GenericSchema, Target extends "json" | "query">(target: Target, schema: T) {
+export function validate<T extends GenericSchema, Target extends "json" | "query" | "param">(
+	target: Target,
+	schema: T,
+) {
 	return vValidator(target, schema, (result, c) => {
 		if (!result.success) {
-			return jsonError(c, 400, target === "json" ? "bad_body" : "bad_query", result.issues[0].message);
+			const code = target === "json" ? "bad_body" : target === "query" ? "bad_query" : "bad_path";
+			return jsonError(c, 400, code, result.issues[0].message);
 		}
 	});
 }

@@ -1,6 +1,8 @@
 import * as v from "valibot";
 import { hasForbiddenCharacters } from "./display-text";
-import { AuthorSchema, ChatMessageSchema, SeqSchema } from "./room-protocol";
+import { ActorSchema } from "./message-events";
+import { AuthorSchema, ChatMessageSchema, RoleSchema, RoomEventSchema } from "./room-protocol";
+import { SeqSchema } from "./seq";
 
 /** JSON bodies of the HTTP API, shared by the Worker (which builds them) and the client (which parses them). */
 
@@ -66,23 +68,44 @@ export type AuthMethods = v.InferOutput<typeof AuthMethodsSchema>;
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 100;
 
-/** Query string of `GET /api/rooms/:room/messages`; numbers arrive as strings. */
-export const HistoryQuerySchema = v.object({
-	before: v.optional(
-		v.pipe(v.string(), v.regex(/^\d{1,15}$/, "`before` must be a non-negative integer"), v.transform(Number)),
-	),
-	limit: v.optional(
-		v.pipe(
-			v.string(),
-			v.regex(/^\d{1,3}$/, "`limit` must be an integer"),
-			v.transform(Number),
-			v.minValue(1, "`limit` must be at least 1"),
-			v.maxValue(HISTORY_MAX_LIMIT, `\`limit\` must be at most ${HISTORY_MAX_LIMIT}`),
+const seqParam = (name: string) =>
+	v.optional(
+		v.pipe(v.string(), v.regex(/^\d{1,15}$/, `\`${name}\` must be a non-negative integer`), v.transform(Number)),
+	);
+
+/**
+ * Query string of `GET /api/rooms/:room/messages`; numbers arrive as strings. At most one of
+ * `before` (older than), `after` (newer than) and `around` (both sides of, itself included);
+ * none means the newest page.
+ */
+export const HistoryQuerySchema = v.pipe(
+	v.object({
+		before: seqParam("before"),
+		after: seqParam("after"),
+		around: seqParam("around"),
+		limit: v.optional(
+			v.pipe(
+				v.string(),
+				v.regex(/^\d{1,3}$/, "`limit` must be an integer"),
+				v.transform(Number),
+				v.minValue(1, "`limit` must be at least 1"),
+				v.maxValue(HISTORY_MAX_LIMIT, `\`limit\` must be at most ${HISTORY_MAX_LIMIT}`),
+			),
+			String(HISTORY_DEFAULT_LIMIT),
 		),
-		String(HISTORY_DEFAULT_LIMIT),
+	}),
+	v.check(
+		(q) => [q.before, q.after, q.around].filter((x) => x !== undefined).length <= 1,
+		"Give at most one of `before`, `after` and `around`.",
 	),
-});
+);
 export type HistoryQuery = v.InferOutput<typeof HistoryQuerySchema>;
+/** Which page of history: the newest, or relative to a seq. */
+export type HistoryAnchor =
+	| { kind: "latest" }
+	| { kind: "before"; seq: number }
+	| { kind: "after"; seq: number }
+	| { kind: "around"; seq: number };
 
 export const HistoryPageSchema = v.object({
 	roomId: v.string(),
@@ -91,7 +114,9 @@ export const HistoryPageSchema = v.object({
 	oldestSeq: SeqSchema,
 	latestSeq: SeqSchema,
 	/** True when messages older than the first one returned are still stored. */
-	hasMore: v.boolean(),
+	hasOlder: v.boolean(),
+	/** True when messages newer than the last one returned exist. */
+	hasNewer: v.boolean(),
 });
 export type HistoryPage = v.InferOutput<typeof HistoryPageSchema>;
 
@@ -109,10 +134,12 @@ export const RoomSummarySchema = v.object({
 	visibility: RoomVisibilitySchema,
 	/** False for a public room the user has not joined (shown under "Browse"). */
 	member: v.boolean(),
+	/** What the user may do here beyond their own messages. */
+	role: RoleSchema,
 	latestSeq: v.number(),
 	/** The highest seq the user has read, on any device; null when not a member. */
 	lastReadSeq: v.nullable(v.number()),
-	/** Messages after `lastReadSeq` (0 when not a member). */
+	/** Messages from others since the user last read (0 when not a member); changes never count. */
 	unread: v.number(),
 });
 export type RoomSummary = v.InferOutput<typeof RoomSummarySchema>;
@@ -134,8 +161,12 @@ export const CreateRoomBodySchema = v.object({
 });
 export type CreateRoomBody = v.InferOutput<typeof CreateRoomBodySchema>;
 
-/** `PUT /api/rooms/:room/read` body: the highest seq now seen. Lower values than stored are ignored. */
-export const MarkReadBodySchema = v.object({ seq: SeqSchema });
+/**
+ * `PUT /api/rooms/:room/read` body: the seq and the ordinal (`n`) of the newest message now seen.
+ * Lower values than stored are ignored.
+ */
+export const MarkReadBodySchema = v.object({ seq: SeqSchema, n: SeqSchema });
+export const MarkReadResponseSchema = v.object({ lastReadSeq: SeqSchema, lastReadN: SeqSchema });
 
 /** Storage monitoring for one room, from its Durable Object. */
 export const RoomStatsSchema = v.object({
@@ -151,8 +182,11 @@ export const RoomStatsSchema = v.object({
 export type RoomStats = v.InferOutput<typeof RoomStatsSchema>;
 
 /** One page of a room's members, by name; `next` is the cursor of the following page. */
+export const MemberSchema = v.object({ ...AuthorSchema.entries, role: RoleSchema });
+export type Member = v.InferOutput<typeof MemberSchema>;
+
 export const MemberPageSchema = v.object({
-	members: v.array(AuthorSchema),
+	members: v.array(MemberSchema),
 	next: v.nullable(v.string()),
 });
 export type MemberPage = v.InferOutput<typeof MemberPageSchema>;
@@ -185,3 +219,52 @@ export const InviteListSchema = v.object({ invites: v.array(InviteSchema) });
 /** `GET /api/invites/:token`: what an invite link leads to, before accepting it. */
 export const InvitePreviewSchema = v.object({ room: v.object({ id: v.string(), name: v.string() }) });
 export type InvitePreview = v.InferOutput<typeof InvitePreviewSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Living messages (protocol 4)
+
+/** `GET /api/rooms/:room/events?after=`: the log after a seq, for a client that missed some. */
+export const EventsQuerySchema = v.object({
+	after: v.pipe(v.string(), v.regex(/^\d{1,15}$/, "`after` must be a non-negative integer"), v.transform(Number)),
+});
+
+export const EventsPageSchema = v.variant("kind", [
+	v.object({
+		kind: v.literal("events"),
+		/** Ascending by seq; seqs that belonged to pruned messages are missing. */
+		events: v.array(RoomEventSchema),
+		/** Everything up to here is in `events` (or is gone): the client's log is whole to this seq. */
+		upTo: SeqSchema,
+		/** True when more events follow `upTo`. */
+		more: v.boolean(),
+	}),
+	/** What the client asked for was pruned (or never existed): refetch the newest page. */
+	v.object({ kind: v.literal("reset"), oldestSeq: SeqSchema, latestSeq: SeqSchema }),
+]);
+export type EventsPage = v.InferOutput<typeof EventsPageSchema>;
+
+/** `GET /api/rooms/:room/messages/:id/versions`: the texts an edited message had, oldest first. */
+export const MessageVersionsSchema = v.object({
+	versions: v.array(v.object({ text: v.string(), at: v.number() })),
+});
+export type MessageVersions = v.InferOutput<typeof MessageVersionsSchema>;
+
+/** A message id in a path. */
+export const MessageIdParamSchema = v.object({ id: v.pipe(v.string(), v.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/)) });
+
+/** One moderator deletion, as the room's owner and moderators read it. */
+export const AuditEntrySchema = v.object({
+	at: v.number(),
+	by: ActorSchema,
+	author: ActorSchema,
+	messageSeq: SeqSchema,
+	reason: v.nullable(v.string()),
+});
+export type AuditEntry = v.InferOutput<typeof AuditEntrySchema>;
+
+/** `GET /api/rooms/:room/audit`: moderator deletions, newest first (owner and moderators only). */
+export const AuditLogSchema = v.object({ entries: v.array(AuditEntrySchema) });
+export type AuditLog = v.InferOutput<typeof AuditLogSchema>;
+
+/** `PUT /api/rooms/:room/members/:userId/role` body (owner only). */
+export const SetRoleBodySchema = v.object({ role: v.picklist(["moderator", "member"]) });

@@ -1,11 +1,13 @@
 import * as v from "valibot";
+import { ChangeEventSchema, MessageStateSchema } from "./message-events";
+import { SeqSchema } from "./seq";
 
 /**
  * The room's WebSocket protocol: the one place its frame shapes live. Frames are JSON objects
  * discriminated by `type`. Client and server both import this module; it must stay free of
  * platform imports (no `cloudflare:*`, no DOM).
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Frames larger than this (in UTF-8 bytes) close the socket with 1009. */
 export const MAX_FRAME_BYTES = 16 * 1024;
@@ -46,6 +48,12 @@ export const CLOSE_LEFT_ROOM = 4003;
  */
 export const CLOSE_FLOODING = 4008;
 
+/**
+ * Close code for a client that speaks an older protocol (a tab left open across a deploy): it is
+ * told so in an `error` frame first, and the app asks the reader to reload instead of reconnecting.
+ */
+export const CLOSE_PROTOCOL_OUTDATED = 4010;
+
 /** A client sends `typing` at most this often while its user keeps typing. */
 export const TYPING_THROTTLE_MS = 2_000;
 /** A typing notice is shown this long after the last one, unless a message from that user lands first. */
@@ -57,9 +65,6 @@ export const PONG_FRAME = '{"type":"pong"}';
 
 // ---------------------------------------------------------------------------------------------
 // Shared values
-
-/** A room sequence number: every message and page speaks of positions in the log with this. */
-export const SeqSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 
 /** Idempotency key chosen by the client, unique per author. */
 export const ClientIdSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/));
@@ -78,34 +83,86 @@ export const ChatMessageSchema = v.object({
 	/** ULID: unique and sortable by creation time. */
 	id: v.string(),
 	author: AuthorSchema,
+	/** The current text (empty once deleted). */
 	text: v.string(),
 	/** Milliseconds since the epoch, as the room's clock saw it. */
 	createdAt: v.number(),
 	clientId: v.string(),
+	/** The message's place among the room's messages (1, 2, 3…): seqs also count changes, this only messages. */
+	n: SeqSchema,
+	...MessageStateSchema,
 });
 export type ChatMessage = v.InferOutput<typeof ChatMessageSchema>;
+
+/** One entry of the room's log: a message created (with its state as of now), or a change to one. */
+export const RoomEventSchema = v.union([
+	v.object({ kind: v.literal("create"), seq: SeqSchema, message: ChatMessageSchema }),
+	ChangeEventSchema,
+]);
+export type RoomEvent = v.InferOutput<typeof RoomEventSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Client -> server
 
-export const HelloFrameSchema = v.object({
+const HelloFrameSchema = v.object({
 	type: v.literal("hello"),
 	/** The highest `seq` this client has; the room replays everything after it. */
 	since: v.optional(SeqSchema),
+	/** The protocol the client speaks; a client without one is older than protocol 4. */
+	protocol: v.optional(v.number()),
 });
 
-export const SendFrameSchema = v.object({
+const MessageIdSchema = v.pipe(v.string(), v.maxLength(64));
+
+const SendFrameSchema = v.object({
 	type: v.literal("send"),
 	clientId: ClientIdSchema,
 	text: v.string(),
+	/** The id of the message this one replies to. */
+	replyTo: v.optional(MessageIdSchema),
+});
+
+/** Change the text of one's own message. */
+const EditFrameSchema = v.object({
+	type: v.literal("edit"),
+	clientId: ClientIdSchema,
+	messageId: MessageIdSchema,
+	text: v.string(),
+});
+
+/** Delete a message: one's own, or anyone's for the room's owner and moderators. */
+const DeleteFrameSchema = v.object({
+	type: v.literal("delete"),
+	clientId: ClientIdSchema,
+	messageId: MessageIdSchema,
+	/** Kept in the moderation log when a moderator deletes someone else's message. */
+	reason: v.optional(v.pipe(v.string(), v.maxLength(200))),
+});
+
+/** Add (`on`) or take back an emoji reaction. */
+const ReactFrameSchema = v.object({
+	type: v.literal("react"),
+	clientId: ClientIdSchema,
+	messageId: MessageIdSchema,
+	emoji: v.pipe(v.string(), v.maxLength(32)),
+	on: v.boolean(),
 });
 
 /** "I am typing": throttled by the client, relayed to the room's other users, never stored. */
-export const TypingFrameSchema = v.object({ type: v.literal("typing") });
+const TypingFrameSchema = v.object({ type: v.literal("typing") });
 
-export const ClientMessageSchema = v.variant("type", [HelloFrameSchema, SendFrameSchema, TypingFrameSchema]);
+export const ClientMessageSchema = v.variant("type", [
+	HelloFrameSchema,
+	SendFrameSchema,
+	EditFrameSchema,
+	DeleteFrameSchema,
+	ReactFrameSchema,
+	TypingFrameSchema,
+]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
-export type ClientMessageType = ClientMessage["type"];
+/** A frame that writes to the log: answered with an `ack`, and idempotent by `clientId`. */
+export type WriteFrame = Extract<ClientMessage, { clientId: string }>;
+const CLIENT_TYPES: ReadonlySet<string> = new Set(["hello", "send", "edit", "delete", "react", "typing"]);
 
 // ---------------------------------------------------------------------------------------------
 // Server -> client
@@ -117,6 +174,11 @@ export const ERROR_CODES = [
 	"text_empty",
 	"text_too_long",
 	"rate_limited",
+	"not_found",
+	"not_allowed",
+	"bad_emoji",
+	"too_many_reactions",
+	"protocol_outdated",
 	"internal",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -130,27 +192,27 @@ const SeqRange = {
 	latestSeq: SeqSchema,
 };
 
-export const WelcomeFrameSchema = v.object({
+/** What a member may do beyond their own messages: the owner made the room, moderators were named by them. */
+export const RoleSchema = v.picklist(["owner", "moderator", "member"]);
+export type Role = v.InferOutput<typeof RoleSchema>;
+
+const WelcomeFrameSchema = v.object({
 	type: v.literal("welcome"),
 	protocol: v.number(),
 	roomId: v.string(),
 	you: AuthorSchema,
+	role: RoleSchema,
 	connectionId: v.string(),
 	...SeqRange,
 });
 
-export const MessageFrameSchema = v.object({
-	type: v.literal("message"),
-	message: ChatMessageSchema,
-});
-
 /**
- * Several messages in one frame, ascending by `seq` (protocol 2): a busy room sends each socket
- * one frame per batch instead of one per message. Means exactly what that many `message` frames mean.
+ * The room's log, in seq order (protocol 4): new messages and changes to messages, live or
+ * replayed. A busy room sends each socket one frame per batch.
  */
-export const MessagesFrameSchema = v.object({
-	type: v.literal("messages"),
-	messages: v.array(ChatMessageSchema),
+const EventsFrameSchema = v.object({
+	type: v.literal("events"),
+	events: v.array(RoomEventSchema),
 });
 
 export const AckFrameSchema = v.object({
@@ -194,10 +256,13 @@ export const TypingNoticeFrameSchema = v.object({
 	user: AuthorSchema,
 });
 
+/** The owner named this user moderator, or took it back (protocol 4): what they may do changed. */
+const RoleFrameSchema = v.object({ type: v.literal("role"), role: RoleSchema });
+
 export const ServerMessageSchema = v.variant("type", [
+	RoleFrameSchema,
 	WelcomeFrameSchema,
-	MessageFrameSchema,
-	MessagesFrameSchema,
+	EventsFrameSchema,
 	AckFrameSchema,
 	ErrorFrameSchema,
 	ResetFrameSchema,
@@ -208,10 +273,9 @@ export const ServerMessageSchema = v.variant("type", [
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrameSchema>;
 
-/** The frame that carries `messages` to a socket: `message` for one, `messages` for more. */
-export function messagesFrame(messages: ChatMessage[]): ServerMessage {
-	const [only] = messages;
-	return messages.length === 1 && only ? { type: "message", message: only } : { type: "messages", messages };
+/** The frame that carries events to a socket. */
+export function eventsFrame(events: RoomEvent[]): ServerMessage {
+	return { type: "events", events };
 }
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrameSchema>;
 export type AckFrame = v.InferOutput<typeof AckFrameSchema>;
@@ -245,7 +309,7 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
 	if (!isRecord(json)) return fail("bad_frame", "Frame must be a JSON object with a `type`.");
 	const type = json.type;
 	const ref = typeof json.clientId === "string" ? json.clientId.slice(0, 64) : undefined;
-	if (type !== "hello" && type !== "send" && type !== "typing") {
+	if (typeof type !== "string" || !CLIENT_TYPES.has(type)) {
 		return fail("unknown_type", `Unknown frame type ${JSON.stringify(type)?.slice(0, 40) ?? "undefined"}.`, ref);
 	}
 	const parsed = v.safeParse(ClientMessageSchema, json);
@@ -255,7 +319,7 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
 		return fail("bad_frame", `Invalid \`${type}\` frame at ${path}: ${issue.message}`, ref);
 	}
 	const message = parsed.output;
-	if (message.type === "send") {
+	if (message.type === "send" || message.type === "edit") {
 		if (message.text.trim().length === 0) return fail("text_empty", "Message text is empty.", message.clientId);
 		if (message.text.length > MAX_TEXT_LENGTH) {
 			return fail("text_too_long", `Message text is longer than ${MAX_TEXT_LENGTH} characters.`, message.clientId);

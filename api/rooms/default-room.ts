@@ -9,7 +9,7 @@ import { DEFAULT_ROOM_ID } from "../protocol/room-id";
 export async function joinDefaultRoom(env: Env, userId: string, now = Date.now()): Promise<void> {
 	await getDb(env.DB)
 		.insertInto("room_member")
-		.columns(["roomId", "userId", "joinedAt", "lastReadSeq"])
+		.columns(["roomId", "userId", "joinedAt", "lastReadSeq", "lastReadN"])
 		.expression((eb) =>
 			eb
 				.selectFrom("room")
@@ -18,6 +18,7 @@ export async function joinDefaultRoom(env: Env, userId: string, now = Date.now()
 					eb.val(userId).as("userId"),
 					eb.val(now).as("joinedAt"),
 					sql<number>`room.latestSeq`.as("lastReadSeq"),
+					sql<number>`room.latestN`.as("lastReadN"),
 				])
 				.where("room.id", "=", DEFAULT_ROOM_ID),
 		)

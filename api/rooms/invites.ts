@@ -114,7 +114,7 @@ export async function findInviteRoom(db: Kysely<Database>, token: string, now = 
 		(await db
 			.selectFrom("room_invite")
 			.innerJoin("room", "room.id", "room_invite.roomId")
-			.select(["room.id", "room.name", "room.visibility", "room.latestSeq"])
+			.select(["room.id", "room.name", "room.visibility", "room.latestSeq", "room.latestN"])
 			.where("room_invite.token", "=", token)
 			.where("room_invite.revokedAt", "is", null)
 			.where("room_invite.expiresAt", ">", now)

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { type Database, getDb } from "../db";
 import type { MemberPage, RoomSummary, RoomVisibility } from "../protocol/http-api";
 import { roomSlug } from "../protocol/room-id";
+import type { Role } from "../protocol/room-protocol";
 
 /** A room and where one user stands in it: what the Worker checks before a room is reached. */
 export type RoomAccess = {
@@ -9,8 +10,14 @@ export type RoomAccess = {
 	name: string;
 	visibility: RoomVisibility;
 	latestSeq: number;
+	/** How many messages the room ever stored (changes to messages take seqs too, not ordinals). */
+	latestN: number;
 	/** Null when the user is not a member. */
 	lastReadSeq: number | null;
+	lastReadN: number;
+	role: Role;
+	/** The owner; null for rooms made by the app (#general) or whose creator's account is gone. */
+	createdBy: string | null;
 };
 
 /** The user's own rooms listed at most (a sidebar, not an archive). */
@@ -21,9 +28,47 @@ const BROWSE_LIMIT = 50;
 export function toSummary(room: RoomAccess): RoomSummary {
 	const member = room.lastReadSeq !== null;
 	return {
-		...room,
+		id: room.id,
+		name: room.name,
+		visibility: room.visibility,
 		member,
-		unread: member ? Math.max(0, room.latestSeq - (room.lastReadSeq ?? 0)) : 0,
+		role: room.role,
+		latestSeq: room.latestSeq,
+		lastReadSeq: room.lastReadSeq,
+		// Ordinals, not seqs: edits, deletes and reactions never make a room unread.
+		unread: member ? Math.max(0, room.latestN - room.lastReadN) : 0,
+	};
+}
+
+/** The owner is the room's creator; moderators are members the owner named. */
+function roleOf(createdBy: string | null, userId: string, stored: string | null): Role {
+	if (createdBy !== null && createdBy === userId) return "owner";
+	return stored === "moderator" ? "moderator" : "member";
+}
+
+type AccessRow = {
+	id: string;
+	name: string;
+	visibility: RoomVisibility;
+	createdBy: string | null;
+	latestSeq: number;
+	latestN: number;
+	lastReadSeq: number | null;
+	lastReadN: number | null;
+	role: string | null;
+};
+
+function toAccess(row: AccessRow, userId: string): RoomAccess {
+	return {
+		id: row.id,
+		name: row.name,
+		visibility: row.visibility,
+		latestSeq: row.latestSeq,
+		latestN: row.latestN,
+		lastReadSeq: row.lastReadSeq ?? null,
+		lastReadN: row.lastReadN ?? 0,
+		role: roleOf(row.createdBy, userId, row.role),
+		createdBy: row.createdBy,
 	};
 }
 
@@ -34,7 +79,17 @@ function roomsSeenBy(db: Kysely<Database>, userId: string) {
 		.leftJoin("room_member", (join) =>
 			join.onRef("room_member.roomId", "=", "room.id").on("room_member.userId", "=", userId),
 		)
-		.select(["room.id", "room.name", "room.visibility", "room.latestSeq", "room_member.lastReadSeq"]);
+		.select([
+			"room.id",
+			"room.name",
+			"room.visibility",
+			"room.createdBy",
+			"room.latestSeq",
+			"room.latestN",
+			"room_member.lastReadSeq",
+			"room_member.lastReadN",
+			"room_member.role",
+		]);
 }
 
 /**
@@ -44,7 +99,7 @@ function roomsSeenBy(db: Kysely<Database>, userId: string) {
 export async function findRoomAccess(db: Kysely<Database>, roomId: string, userId: string): Promise<RoomAccess | null> {
 	const row = await roomsSeenBy(db, userId).where("room.id", "=", roomId).executeTakeFirst();
 	if (!row) return null;
-	const access = { ...row, lastReadSeq: row.lastReadSeq ?? null };
+	const access = toAccess(row, userId);
 	return access.visibility === "private" && access.lastReadSeq === null ? null : access;
 }
 
@@ -67,7 +122,7 @@ export async function listRooms(db: Kysely<Database>, userId: string): Promise<R
 			.limit(BROWSE_LIMIT)
 			.execute(),
 	]);
-	return [...joined, ...browse].map((row) => toSummary({ ...row, lastReadSeq: row.lastReadSeq ?? null }));
+	return [...joined, ...browse].map((row) => toSummary(toAccess(row, userId)));
 }
 
 /** How many rooms the user created since `since`, and when the oldest of them was made. */
@@ -151,7 +206,20 @@ export async function createRoom(
 		const recent = await roomsCreatedSince(db, userId, quota.since);
 		return { ok: false, reason: recent.count >= quota.limit ? "quota" : "taken" };
 	}
-	return { ok: true, room: { id, name, visibility, latestSeq: 0, lastReadSeq: 0 } };
+	return {
+		ok: true,
+		room: {
+			id,
+			name,
+			visibility,
+			latestSeq: 0,
+			latestN: 0,
+			lastReadSeq: 0,
+			lastReadN: 0,
+			role: "owner",
+			createdBy: userId,
+		},
+	};
 }
 
 /**
@@ -162,12 +230,12 @@ export async function joinRoom(
 	db: Kysely<Database>,
 	roomId: string,
 	userId: string,
-	latestSeq: number,
+	latest: { seq: number; n: number },
 	now = Date.now(),
 ): Promise<void> {
 	await db
 		.insertInto("room_member")
-		.values({ roomId, userId, joinedAt: now, lastReadSeq: latestSeq })
+		.values({ roomId, userId, joinedAt: now, lastReadSeq: latest.seq, lastReadN: latest.n })
 		.onConflict((oc) => oc.columns(["roomId", "userId"]).doNothing())
 		.execute();
 }
@@ -177,19 +245,46 @@ export async function leaveRoom(db: Kysely<Database>, roomId: string, userId: st
 }
 
 /**
- * Moves the user's read marker forward, never back (two tabs may report out of order). Not capped
- * at `room.latestSeq`: that copy lags the room by a moment, and a marker only affects its own user.
- * Returns the stored marker.
+ * Moves the user's read marker (the seq and the ordinal of the newest message seen) forward, never
+ * back (two tabs may report out of order). Not capped at the room's copy: that lags the room by a
+ * moment, and a marker only affects its own user. Returns the stored marker.
  */
-export async function markRead(db: Kysely<Database>, roomId: string, userId: string, seq: number): Promise<number> {
+export async function markRead(
+	db: Kysely<Database>,
+	roomId: string,
+	userId: string,
+	read: { seq: number; n: number },
+): Promise<{ lastReadSeq: number; lastReadN: number }> {
 	const row = await db
 		.updateTable("room_member")
-		.set((eb) => ({ lastReadSeq: eb.fn("max", ["lastReadSeq", eb.val(seq)]) }))
+		.set((eb) => ({
+			lastReadSeq: eb.fn("max", ["lastReadSeq", eb.val(read.seq)]),
+			lastReadN: eb.fn("max", ["lastReadN", eb.val(read.n)]),
+		}))
 		.where("roomId", "=", roomId)
 		.where("userId", "=", userId)
-		.returning("lastReadSeq")
+		.returning(["lastReadSeq", "lastReadN"])
 		.executeTakeFirst();
-	return row?.lastReadSeq ?? 0;
+	return { lastReadSeq: row?.lastReadSeq ?? 0, lastReadN: row?.lastReadN ?? 0 };
+}
+
+/**
+ * Names a member moderator or takes it back. Only members can hold the role (leaving ends it);
+ * returns false when the user is not a member.
+ */
+export async function setMemberRole(
+	db: Kysely<Database>,
+	roomId: string,
+	userId: string,
+	role: "moderator" | "member",
+): Promise<boolean> {
+	const result = await db
+		.updateTable("room_member")
+		.set({ role })
+		.where("roomId", "=", roomId)
+		.where("userId", "=", userId)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) > 0;
 }
 
 /** A page cursor: the (name, id) of the last member shown, opaque to clients. */
@@ -215,12 +310,13 @@ export async function listMembers(
 	roomId: string,
 	pageSize: number,
 	cursor?: string,
+	createdBy: string | null = null,
 ): Promise<MemberPage> {
 	const after = decodeCursor(cursor);
 	let query = db
 		.selectFrom("room_member")
 		.innerJoin("user", "user.id", "room_member.userId")
-		.select(["user.id", "user.name", "user.image", "user.isAnonymous"])
+		.select(["user.id", "user.name", "user.image", "user.isAnonymous", "room_member.role"])
 		.where("room_member.roomId", "=", roomId);
 	if (after) {
 		const [name, id] = after;
@@ -236,21 +332,31 @@ export async function listMembers(
 	const page = rows.slice(0, pageSize);
 	const last = page.at(-1);
 	return {
-		members: page.map((row) => ({ id: row.id, name: row.name, image: row.image, guest: row.isAnonymous === 1 })),
+		members: page.map((row) => ({
+			id: row.id,
+			name: row.name,
+			image: row.image,
+			guest: row.isAnonymous === 1,
+			role: roleOf(createdBy, row.id, row.role),
+		})),
 		next: rows.length > pageSize && last ? encodeCursor(last.name, last.id) : null,
 	};
 }
 
+/** What a room copies to D1: its latest seq, its message count, and when its newest message came. */
+export type LatestCopy = { seq: number; n: number; at: number };
+
 /**
- * Called by a room a moment after it stores messages, so unread counts and "most active" need no
- * room wake-up. Only moves forward: copies can arrive out of order.
+ * Called by a room a moment after it stores messages or changes, so unread counts and "most
+ * active" need no room wake-up. Only moves forward: copies can arrive out of order.
  */
-export async function recordLatestSeq(db: Kysely<Database>, roomId: string, seq: number, at: number): Promise<void> {
+export async function recordLatestSeq(db: Kysely<Database>, roomId: string, latest: LatestCopy): Promise<void> {
 	await db
 		.updateTable("room")
 		.set((eb) => ({
-			latestSeq: eb.fn("max", ["latestSeq", eb.val(seq)]),
-			lastMessageAt: eb.fn("max", ["lastMessageAt", eb.val(at)]),
+			latestSeq: eb.fn("max", ["latestSeq", eb.val(latest.seq)]),
+			latestN: eb.fn("max", ["latestN", eb.val(latest.n)]),
+			lastMessageAt: eb.fn("max", ["lastMessageAt", eb.val(latest.at)]),
 		}))
 		.where("id", "=", roomId)
 		.execute();

@@ -9,7 +9,7 @@ import { roomIdParam } from "../middleware/room-id";
 import { requireSession } from "../middleware/session";
 import { type InvitePreview, InviteTokenSchema } from "../protocol/http-api";
 import { countOpenInvites, createInvite, findInviteRoom, listInvites, revokeInvite } from "../rooms/invites";
-import { joinRoom, toSummary } from "../rooms/room-directory";
+import { findRoomAccess, joinRoom, toSummary } from "../rooms/room-directory";
 
 const INVITE_GONE = "This invite link is not valid any more. Ask for a new one.";
 
@@ -68,6 +68,9 @@ export const inviteRoutes = new Hono<AppEnv>()
 		const token = tokenParam(c.req.param("token"));
 		const room = token === null ? null : await findInviteRoom(db, token);
 		if (!room) return jsonError(c, 404, "invite_not_found", INVITE_GONE);
-		await joinRoom(db, room.id, c.var.user.id, room.latestSeq);
-		return c.json(toSummary({ ...room, lastReadSeq: room.latestSeq }));
+		await joinRoom(db, room.id, c.var.user.id, { seq: room.latestSeq, n: room.latestN });
+		// Read back: someone already in the room keeps their read marker and role.
+		const access = await findRoomAccess(db, room.id, c.var.user.id);
+		if (!access) return jsonError(c, 404, "invite_not_found", INVITE_GONE);
+		return c.json(toSummary(access));
 	});

@@ -16,11 +16,11 @@ async function roomWith(count: number) {
 }
 
 describe("GET /api/rooms/:room/messages", () => {
-	it("pages backwards by seq, each page ascending, with the room's range and hasMore", async () => {
+	it("pages backwards by seq, each page ascending, with the room's range and hasOlder/hasNewer", async () => {
 		const { room, client } = await roomWith(55);
 		const latest = await (await client.fetch(`/api/rooms/${room}/messages`)).json<HistoryPage>();
 		expect(latest.messages.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 6));
-		expect(latest).toMatchObject({ roomId: room, oldestSeq: 1, latestSeq: 55, hasMore: true });
+		expect(latest).toMatchObject({ roomId: room, oldestSeq: 1, latestSeq: 55, hasOlder: true, hasNewer: false });
 
 		const older = await (await client.fetch(`/api/rooms/${room}/messages?before=6&limit=10`)).json<HistoryPage>();
 		expect(older.messages.map((m) => m.text)).toEqual([
@@ -30,11 +30,11 @@ describe("GET /api/rooms/:room/messages", () => {
 			"message 4",
 			"message 5",
 		]);
-		expect(older.hasMore).toBe(false);
+		expect(older).toMatchObject({ hasOlder: false, hasNewer: true });
 
 		const exact = await (await client.fetch(`/api/rooms/${room}/messages?before=11&limit=5`)).json<HistoryPage>();
 		expect(exact.messages.map((m) => m.seq)).toEqual([6, 7, 8, 9, 10]);
-		expect(exact.hasMore).toBe(true);
+		expect(exact).toMatchObject({ hasOlder: true, hasNewer: true });
 	});
 
 	it("returns an empty page for an empty room", async () => {
@@ -42,7 +42,7 @@ describe("GET /api/rooms/:room/messages", () => {
 		await client.signInAsGuest();
 		const room = await freshRoom("empty");
 		const page = await (await client.fetch(`/api/rooms/${room}/messages`)).json();
-		expect(page).toEqual({ roomId: room, messages: [], oldestSeq: 1, latestSeq: 0, hasMore: false });
+		expect(page).toEqual({ roomId: room, messages: [], oldestSeq: 1, latestSeq: 0, hasOlder: false, hasNewer: false });
 	});
 
 	it.each([

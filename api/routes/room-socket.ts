@@ -32,6 +32,7 @@ export const roomSocketRoutes = new Hono<AppEnv>().get(
 			user: { id: user.id, name: capLength(user.name, MAX_NAME_LENGTH), image, guest: user.isAnonymous === true },
 			sessionId: session.id,
 			sessionExpiresAt: new Date(session.expiresAt).getTime(),
+			role: c.var.room.role,
 		});
 		// Recorded before the re-check below: a sign-out that lands after the check finds this row
 		// and tells the room, and one that landed before it is seen by the check. Either way no
@@ -39,7 +40,10 @@ export const roomSocketRoutes = new Hono<AppEnv>().get(
 		await recordSessionRoom(c.env, session.id, c.var.roomId);
 		if (!(await sessionAliveInD1(c.env, session.id))) return jsonError(c, 401, "unauthorized", "Sign in first.");
 		// Opening a public room joins it, as clicking a channel does in most chat apps.
-		if (c.var.room.lastReadSeq === null) await joinRoom(getDb(c.env.DB), c.var.roomId, user.id, c.var.room.latestSeq);
+		const { room } = c.var;
+		if (room.lastReadSeq === null) {
+			await joinRoom(getDb(c.env.DB), room.id, user.id, { seq: room.latestSeq, n: room.latestN });
+		}
 		return roomStub(c.env, c.var.roomId).fetch(request);
 	},
 );

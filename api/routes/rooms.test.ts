@@ -1,7 +1,15 @@
 import { env, evictDurableObject, listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { TestClient } from "../../tests/workers/auth-client";
-import { freshRoom, newClientId, openSocket, roomPath, sendFrame } from "../../tests/workers/room-socket";
+import {
+	editFrame,
+	freshRoom,
+	newClientId,
+	openSocket,
+	reactFrame,
+	roomPath,
+	sendFrame,
+} from "../../tests/workers/room-socket";
 import type { RoomDetails, RoomList, RoomSummary } from "../protocol/http-api";
 import { CLOSE_LEFT_ROOM } from "../protocol/room-protocol";
 
@@ -89,7 +97,7 @@ describe("rooms", () => {
 				[`/api/rooms/${room}/messages`, {}],
 				[roomPath(room), { headers: { Upgrade: "websocket", Origin: stranger.client.origin } }],
 				[`/api/rooms/${room}/join`, { method: "POST" }],
-				[`/api/rooms/${room}/read`, { method: "PUT", body: '{"seq":1}' }],
+				[`/api/rooms/${room}/read`, { method: "PUT", body: '{"seq":1,"n":1}' }],
 				[`/api/rooms/${room}/invites`, { method: "POST" }],
 			] as const) {
 				const res = await stranger.client.fetch(path, init);
@@ -134,7 +142,7 @@ describe("rooms", () => {
 		expect((await owner.client.fetch(`/api/rooms/${room.id}/messages`)).status).toBe(404);
 	});
 
-	it("counts unread messages from the read marker, which only moves forward", async () => {
+	it("counts unread messages from the read marker, which only moves forward; changes never count (issue 18)", async () => {
 		const author = await guest();
 		const reader = await guest();
 		const room = await freshRoom("unread");
@@ -143,24 +151,38 @@ describe("rooms", () => {
 		const socket = await openSocket(author.client, roomPath(room));
 		await socket.hello();
 		for (let i = 1; i <= 5; i++) socket.send(sendFrame(newClientId(), `message ${i}`));
-		for (let i = 0; i < 5; i++) await socket.ack();
+		const sent = [];
+		for (let i = 0; i < 5; i++) sent.push(await socket.ack());
+		// Two changes take seqs 6 and 7: the room's latest seq moves, its message count does not.
+		socket.send(reactFrame(newClientId(), sent[0]?.id ?? "", "👍"));
+		socket.send(editFrame(newClientId(), sent[1]?.id ?? "", "message 2, edited"));
+		await socket.collect("ack", 2);
 
-		// The room copies its latest seq to D1 a moment after a batch.
+		// The room copies its latest seq and count to D1 a moment after a batch.
 		await expect
-			.poll(async () => (await list(reader.client)).find((r) => r.id === room)?.unread, { timeout: 3000 })
-			.toBe(5);
-		const put = (seq: number) =>
+			.poll(async () => (await list(reader.client)).find((r) => r.id === room)?.latestSeq, { timeout: 3000 })
+			.toBe(7);
+		expect((await list(reader.client)).find((r) => r.id === room)?.unread).toBe(5);
+		const put = (seq: number, n: number) =>
 			reader.client.fetch(`/api/rooms/${room}/read`, {
 				method: "PUT",
 				headers: { "content-type": "application/json" },
-				body: JSON.stringify({ seq }),
+				body: JSON.stringify({ seq, n }),
 			});
-		expect(await (await put(3)).json()).toEqual({ lastReadSeq: 3 });
+		expect(await (await put(3, 3)).json()).toEqual({ lastReadSeq: 3, lastReadN: 3 });
 		expect((await list(reader.client)).find((r) => r.id === room)).toMatchObject({ lastReadSeq: 3, unread: 2 });
 		// A tab that reports late cannot move the marker back.
-		expect(await (await put(1)).json()).toEqual({ lastReadSeq: 3 });
-		expect((await put(-1)).status).toBe(400);
-		expect(await (await put(5)).json()).toEqual({ lastReadSeq: 5 });
+		expect(await (await put(1, 1)).json()).toEqual({ lastReadSeq: 3, lastReadN: 3 });
+		expect((await put(-1, 1)).status).toBe(400);
+		expect((await put(4, -1)).status).toBe(400);
+		expect(await (await put(5, 5)).json()).toEqual({ lastReadSeq: 5, lastReadN: 5 });
+		expect((await list(reader.client)).find((r) => r.id === room)?.unread).toBe(0);
+		// More changes to read messages still leave nothing unread.
+		socket.send(reactFrame(newClientId(), sent[4]?.id ?? "", "🎉"));
+		await socket.ack();
+		await expect
+			.poll(async () => (await list(reader.client)).find((r) => r.id === room)?.latestSeq, { timeout: 3000 })
+			.toBe(8);
 		expect((await list(reader.client)).find((r) => r.id === room)?.unread).toBe(0);
 	});
 
@@ -212,7 +234,7 @@ describe("rooms", () => {
 		expect(res.status).toBe(200);
 		const details: RoomDetails = await res.json();
 		expect(details.members).toEqual({
-			members: [{ id: owner.user.id, name: owner.user.name, image: null, guest: true }],
+			members: [{ id: owner.user.id, name: owner.user.name, image: null, guest: true, role: "owner" }],
 			next: null,
 		});
 		expect(details.stats).toMatchObject({

@@ -9,11 +9,13 @@ import { roomIdParam } from "../middleware/room-id";
 import { requireSession } from "../middleware/session";
 import { validate } from "../middleware/validate";
 import {
+	type AuditLog,
 	CreateRoomBodySchema,
 	MarkReadBodySchema,
 	MembersQuerySchema,
 	type RoomDetails,
 	type RoomList,
+	SetRoleBodySchema,
 } from "../protocol/http-api";
 import {
 	createRoom,
@@ -23,6 +25,7 @@ import {
 	listRooms,
 	markRead,
 	roomsCreatedSince,
+	setMemberRole,
 	toSummary,
 } from "../rooms/room-directory";
 
@@ -69,20 +72,28 @@ export const roomRoutes = new Hono<AppEnv>()
 	.get("/", async (c) => {
 		const room = c.var.room;
 		const [members, stats] = await Promise.all([
-			listMembers(getDb(c.env.DB), room.id, membersPageSize(c.env, c.var.user.isAnonymous === true)),
+			listMembers(
+				getDb(c.env.DB),
+				room.id,
+				membersPageSize(c.env, c.var.user.isAnonymous === true),
+				undefined,
+				room.createdBy,
+			),
 			roomStub(c.env, room.id).getStats(),
 		]);
 		return c.json({ room: toSummary(room), members, stats } satisfies RoomDetails);
 	})
 	.get("/members", validate("query", MembersQuerySchema), async (c) => {
 		const size = membersPageSize(c.env, c.var.user.isAnonymous === true);
-		return c.json(await listMembers(getDb(c.env.DB), c.var.room.id, size, c.req.valid("query").cursor));
+		const { room } = c.var;
+		return c.json(await listMembers(getDb(c.env.DB), room.id, size, c.req.valid("query").cursor, room.createdBy));
 	})
 	// Only public rooms get here without membership (roomAccess hides the rest).
 	.post("/join", async (c) => {
 		const room = c.var.room;
-		await joinRoom(getDb(c.env.DB), room.id, c.var.user.id, room.latestSeq);
-		return c.json(toSummary({ ...room, lastReadSeq: room.lastReadSeq ?? room.latestSeq }));
+		await joinRoom(getDb(c.env.DB), room.id, c.var.user.id, { seq: room.latestSeq, n: room.latestN });
+		const joined = room.lastReadSeq === null ? { ...room, lastReadSeq: room.latestSeq, lastReadN: room.latestN } : room;
+		return c.json(toSummary(joined));
 	})
 	.post("/leave", async (c) => {
 		const room = c.var.room;
@@ -94,6 +105,24 @@ export const roomRoutes = new Hono<AppEnv>()
 	.put("/read", validate("json", MarkReadBodySchema), async (c) => {
 		const room = c.var.room;
 		if (room.lastReadSeq === null) return jsonError(c, 409, "not_member", "Join the room first.");
-		const lastReadSeq = await markRead(getDb(c.env.DB), room.id, c.var.user.id, c.req.valid("json").seq);
-		return c.json({ lastReadSeq });
+		return c.json(await markRead(getDb(c.env.DB), room.id, c.var.user.id, c.req.valid("json")));
+	})
+	// Moderator deletions, for the owner and moderators only.
+	.get("/audit", async (c) => {
+		if (c.var.room.role === "member")
+			return jsonError(c, 403, "not_allowed", "Only the owner and moderators read this.");
+		return c.json({ entries: await roomStub(c.env, c.var.room.id).getAudit() } satisfies AuditLog);
+	})
+	// The owner names moderators (and takes it back); their open sockets act on it at once.
+	.put("/members/:userId/role", validate("json", SetRoleBodySchema), async (c) => {
+		const room = c.var.room;
+		if (room.role !== "owner") return jsonError(c, 403, "not_allowed", "Only the room's owner names moderators.");
+		const userId = c.req.param("userId");
+		if (userId === c.var.user.id) return jsonError(c, 400, "bad_member", "The owner is already more than a moderator.");
+		const { role } = c.req.valid("json");
+		if (!(await setMemberRole(getDb(c.env.DB), room.id, userId, role))) {
+			return jsonError(c, 404, "not_member", "That user is not a member of this room.");
+		}
+		await roomStub(c.env, room.id).setRole(userId, role);
+		return c.json({ userId, role });
 	});

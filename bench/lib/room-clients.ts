@@ -1,4 +1,5 @@
 import WebSocket from "ws";
+import { PROTOCOL_VERSION } from "../../api/protocol/room-protocol.ts";
 
 const octet = () => 1 + Math.floor(Math.random() * 254);
 
@@ -48,7 +49,7 @@ export function openSocket(url: string, headers: Record<string, string>, hello: 
 				clearTimeout(timer);
 				return resolve(ws);
 			}
-			ws.send('{"type":"hello"}');
+			ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
 			const onWelcome = (data: WebSocket.RawData) => {
 				if (String(data).startsWith('{"type":"welcome"')) {
 					clearTimeout(timer);
@@ -130,7 +131,7 @@ export function messageText(id: number): string {
 }
 export const ID_PATTERN = /m(\d+):/;
 
-/** Every message id a frame carries: one for a `message` frame, several for a batched `messages`. */
+/** Every message id a frame carries: one or several for an `events` frame. */
 export function idsIn(frame: string): number[] {
 	return Array.from(frame.matchAll(/m(\d+):/g), (m) => Number(m[1]));
 }

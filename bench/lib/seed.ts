@@ -21,12 +21,21 @@ export function seedParlorRoomFile(stateDir: string, markerClientId: string, fro
 			const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'").get();
 			if (!hasTable || !db.prepare("SELECT 1 FROM messages WHERE client_id = ?").get(markerClientId)) continue;
 			const insert = db.prepare(
-				"INSERT INTO messages (seq, id, author_id, author_name, author_image, text, created_at, client_id) VALUES (?, ?, 'bench-seed', 'Bench Seed', NULL, ?, ?, ?)",
+				// Seeded rows are plain messages: the ordinal and the rev follow the seq (no changes among them).
+				"INSERT INTO messages (seq, n, rev, id, author_id, author_name, author_image, text, created_at, client_id) VALUES (?, ?, ?, ?, 'bench-seed', 'Bench Seed', NULL, ?, ?, ?)",
 			);
 			const now = Date.now();
 			db.exec("BEGIN");
 			for (let seq = from; seq <= to; seq++) {
-				insert.run(seq, `seed-${String(seq).padStart(10, "0")}`, `m${seq}:`.padEnd(200, "x"), now, `seed-${seq}`);
+				insert.run(
+					seq,
+					seq,
+					seq,
+					`seed-${String(seq).padStart(10, "0")}`,
+					`m${seq}:`.padEnd(200, "x"),
+					now,
+					`seed-${seq}`,
+				);
 			}
 			db.exec("COMMIT");
 			return;

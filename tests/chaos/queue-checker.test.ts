@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { type ClientRecord, checkQueue, type Seen } from "./queue-checker";
 
 const history: Seen[] = [
-	{ seq: 1, clientId: "a1" },
-	{ seq: 2, clientId: "b1" },
-	{ seq: 3, clientId: "a2" },
+	{ seq: 1, n: 1, clientId: "a1" },
+	{ seq: 2, n: 2, clientId: "b1" },
+	{ seq: 3, n: 3, clientId: "a2" },
 ];
 const client = (name: string, over: Partial<ClientRecord> = {}): ClientRecord => ({
 	name,
@@ -38,7 +38,7 @@ describe("the queue checker", () => {
 	});
 
 	it("finds an acked message that is missing from the history", () => {
-		const short = history.filter((m) => m.clientId !== "b1").map((m, i) => ({ ...m, seq: i + 1 }));
+		const short = history.filter((m) => m.clientId !== "b1").map((m, i) => ({ ...m, seq: i + 1, n: i + 1 }));
 		const clients = healthy().map((c) => ({ ...c, finalView: short }));
 		const report = checkQueue(clients, short);
 		expect(report.ok).toBe(false);
@@ -46,7 +46,7 @@ describe("the queue checker", () => {
 	});
 
 	it("finds a message stored twice", () => {
-		const twice = [...history, { seq: 4, clientId: "a1" }];
+		const twice = [...history, { seq: 4, n: 4, clientId: "a1" }];
 		const report = checkQueue(
 			healthy().map((c) => ({ ...c, finalView: twice })),
 			twice,
@@ -55,16 +55,30 @@ describe("the queue checker", () => {
 		expect(report.ok).toBe(false);
 	});
 
-	it("finds a gap or a repeat in seq, a phantom message, conflicting acks and a diverged client", () => {
-		const gappy = [history[0], { seq: 3, clientId: "b1" }, { seq: 3, clientId: "zz" }] as Seen[];
+	it("finds a gap or a repeat in the ordinals, a phantom message, conflicting acks and a diverged client", () => {
+		const gappy = [history[0], { seq: 3, n: 3, clientId: "b1" }, { seq: 3, n: 3, clientId: "zz" }] as Seen[];
 		const [a, b] = healthy();
 		if (!a || !b) throw new Error("fixture");
 		a.acks.push({ clientId: "a1", seq: 9 });
 		const report = checkQueue([a, { ...b, finalView: history }], gappy);
-		expect(report.seqBreaks).toEqual(["1 -> 3", "3 -> 3"]);
+		expect(report.seqBreaks).toEqual(["n 1 -> 3 (seq 1 -> 3)", "n 3 -> 3 (seq 3 -> 3)"]);
 		expect(report.phantom).toEqual(["zz"]);
 		expect(report.conflictingAcks).toEqual(["a1: 1 and 9"]);
 		expect(report.divergentViews).toEqual(["a", "b"]);
 		expect(report.ok).toBe(false);
+	});
+
+	it("allows seqs to skip (changes take them) but not ordinals, and compares folded state", () => {
+		const withChanges: Seen[] = [
+			{ seq: 1, n: 1, clientId: "a1", state: "edited" },
+			{ seq: 4, n: 2, clientId: "b1" },
+			{ seq: 5, n: 3, clientId: "a2" },
+		];
+		const clients = healthy().map((c) => ({ ...c, acks: [], finalView: withChanges }));
+		expect(checkQueue(clients, withChanges)).toMatchObject({ ok: true, seqBreaks: [] });
+		const stale = clients.map((c, i) =>
+			i === 0 ? { ...c, finalView: withChanges.map((m) => ({ ...m, state: "" })) } : c,
+		);
+		expect(checkQueue(stale, withChanges).divergentViews).toEqual(["a"]);
 	});
 });

@@ -3,8 +3,12 @@
  * and what is stored, it finds every way a message can be lost, repeated or misordered.
  */
 
-/** One message as stored or seen: its room seq and the idempotency key it was sent with. */
-export type Seen = { seq: number; clientId: string };
+/**
+ * One message as stored or seen: its room seq, its ordinal among messages (protocol 4: changes
+ * take seqs too, so only ordinals run without gaps), the idempotency key it was sent with, and a
+ * digest of its folded state (text, edit, deletion, reactions) when the run changes messages.
+ */
+export type Seen = { seq: number; n: number; clientId: string; state?: string };
 
 export type ClientRecord = {
 	name: string;
@@ -28,7 +32,7 @@ export type CheckReport = {
 	unackedStored: number;
 	/** Stored but never sent by anyone. */
 	phantom: string[];
-	/** Places where seq does not go up by exactly one. */
+	/** Places where the message ordinal does not go up by exactly one. */
 	seqBreaks: string[];
 	/** Two acks for one clientId that disagree. */
 	conflictingAcks: string[];
@@ -53,9 +57,11 @@ export function checkQueue(clients: ClientRecord[], history: Seen[]): CheckRepor
 
 	const seqBreaks: string[] = [];
 	for (let i = 1; i < history.length; i++) {
-		const prev = history[i - 1]?.seq ?? 0;
-		const seq = history[i]?.seq ?? 0;
-		if (seq !== prev + 1) seqBreaks.push(`${prev} -> ${seq}`);
+		const prev = history[i - 1];
+		const next = history[i];
+		if (!prev || !next) continue;
+		if (next.n !== prev.n + 1 || next.seq <= prev.seq)
+			seqBreaks.push(`n ${prev.n} -> ${next.n} (seq ${prev.seq} -> ${next.seq})`);
 	}
 
 	const storedAt = new Map<string, number[]>();
@@ -67,9 +73,10 @@ export function checkQueue(clients: ClientRecord[], history: Seen[]): CheckRepor
 		.map(([id, seq]) => `${id} (acked as ${seq}, stored at ${storedAt.get(id) ?? "none"})`);
 	const unackedStored = [...storedAt.keys()].filter((id) => sent.has(id) && !ackedSeq.has(id)).length;
 
-	const expected = history.map((m) => `${m.seq}:${m.clientId}`).join(",");
+	const key = (m: Seen) => `${m.seq}:${m.n}:${m.clientId}:${m.state ?? ""}`;
+	const expected = history.map(key).join(",");
 	const divergentViews = clients
-		.filter((c) => c.finalView !== null && c.finalView.map((m) => `${m.seq}:${m.clientId}`).join(",") !== expected)
+		.filter((c) => c.finalView !== null && c.finalView.map(key).join(",") !== expected)
 		.map((c) => c.name);
 
 	const report = {

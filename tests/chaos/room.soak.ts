@@ -1,14 +1,15 @@
 // The chaos soak: 20 clients send 500 messages each into one room of the real server (the
-// production build in workerd, persisted state) while their connections drop at random and the
-// room is evicted to hibernation, evicted with its sockets closed, and the whole server process is
-// killed (SIGKILL) and started again on the same state. The queue checker then proves that
-// nothing acknowledged was lost or repeated and that every client ends with the stored history.
+// production build in workerd, persisted state), and edit, delete and react to messages as they
+// go, while their connections drop at random and the room is evicted to hibernation, evicted with
+// its sockets closed, and the whole server process is killed (SIGKILL) and started again on the
+// same state. The queue checker then proves that nothing acknowledged was lost or repeated and
+// that every client ends with the stored history, edits, tombstones and reactions included.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ChaosCommand, ChaosReply } from "./chaos-server.ts";
 import { checkQueue } from "./queue-checker.ts";
-import { createRoom, fetchHistory, guestCookie, SoakClient } from "./soak-client.ts";
+import { createRoom, fetchHistory, fetchLog, guestCookie, SoakClient, seenOf } from "./soak-client.ts";
 
 const PORT = Number(process.env.CHAOS_PORT ?? 5499);
 const STATE_DIR = ".wrangler/chaos-state";
@@ -105,7 +106,8 @@ it(`keeps every acked message exactly once: ${CLIENTS} clients × ${MESSAGES} me
 		const name = `c${String(i).padStart(2, "0")}`;
 		const cookie = await guestCookie(base);
 		if (i === 0) await createRoom(base, cookie, ROOM);
-		clients.push(new SoakClient(name, base, ROOM, cookie, MESSAGES));
+		// The first client made the room, so it owns it and may delete anyone's message.
+		clients.push(new SoakClient(name, base, ROOM, cookie, MESSAGES, 8, i === 0));
 	}
 	for (const c of clients) c.connect();
 
@@ -149,14 +151,30 @@ it(`keeps every acked message exactly once: ${CLIENTS} clients × ${MESSAGES} me
 	await sleep(500);
 
 	await Promise.all(clients.map((c) => c.finalSync(20_000)));
-	const history = await fetchHistory(base, ROOM, clients[0]?.cookie ?? "");
+	const stored = await fetchHistory(base, ROOM, clients[0]?.cookie ?? "");
+	const log = await fetchLog(base, ROOM, clients[0]?.cookie ?? "");
 	for (const c of clients) c.stop();
+	const history = stored.map(seenOf);
 	const report = checkQueue([...clients.map((c) => c.record), quitter.record], history);
+	// Changes are idempotent too: one seq per clientId however often it was resent, each edit
+	// stored once, and a message deleted once.
+	const changeSeq = new Map<string, number>();
+	const conflictingChangeAcks: string[] = [];
+	for (const { clientId, seq } of clients.flatMap((c) => c.changeAcks)) {
+		const earlier = changeSeq.get(clientId);
+		if (earlier !== undefined && earlier !== seq) conflictingChangeAcks.push(`${clientId}: ${earlier} and ${seq}`);
+		changeSeq.set(clientId, earlier ?? seq);
+	}
+	const count = (keys: string[]) => [...new Set(keys)].filter((k) => keys.indexOf(k) !== keys.lastIndexOf(k));
+	const editsTwice = count(log.flatMap((e) => (e.kind === "edit" && e.text ? [e.text] : [])));
+	const deletedTwice = count(log.flatMap((e) => (e.kind === "delete" ? [e.messageId] : [])));
+	const changes = log.filter((e) => e.kind !== "create");
 	const sentIds = clients.reduce((n, c) => n + c.record.sent.length, 0);
 	console.log(
 		[
 			`chaos soak: ${report.sent} sent, ${report.acked} acked, ${report.stored} stored, ` +
 				`${report.lost.length} lost, ${report.duplicated.length} duplicated, ${report.unackedStored} stored without an ack`,
+			`${changes.length} changes stored (${changes.filter((e) => e.kind === "edit").length} edits, ${changes.filter((e) => e.kind === "delete").length} deletes, ${changes.filter((e) => e.kind === "react").length} reactions), ${changeSeq.size} acked, ${clients.reduce((n, c) => n + c.refused, 0)} refused (target deleted meanwhile)`,
 			`${faults.length} faults, ${drops} random drops, ${clients.reduce((n, c) => n + c.connects, 0)} connects, ${sendSeconds.toFixed(1)} s`,
 			...faults.map((f) => `  fault: ${f}`),
 		].join("\n"),
@@ -176,5 +194,11 @@ it(`keeps every acked message exactly once: ${CLIENTS} clients × ${MESSAGES} me
 		divergentViews: [],
 		ok: true,
 	});
-	expect(history[0]?.seq).toBe(1);
+	expect(history[0]?.n).toBe(1);
+	expect(changes.length).toBeGreaterThan(500);
+	expect({ conflictingChangeAcks, editsTwice, deletedTwice }).toEqual({
+		conflictingChangeAcks: [],
+		editsTwice: [],
+		deletedTwice: [],
+	});
 }, 150_000);

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "@playwright/test";
 import WebSocket from "ws";
+import { PROTOCOL_VERSION } from "../../api/protocol/room-protocol";
 import { baseURL } from "../../playwright.config";
 import { expect, randomIp } from "./fixtures";
 
@@ -82,7 +83,7 @@ export function messageRow(page: Page, text: string) {
 export class SeedClient {
 	private constructor(
 		private readonly ws: WebSocket,
-		private readonly frames: Array<{ type: string; clientId?: string; seq?: number }>,
+		private readonly frames: Array<{ type: string; clientId?: string; seq?: number; id?: string }>,
 	) {}
 
 	static async connect(room: string, ip = randomIp()): Promise<SeedClient> {
@@ -105,14 +106,14 @@ export class SeedClient {
 		const ws = new WebSocket(`${baseURL.replace("http", "ws")}/api/rooms/${room}/socket`, {
 			headers: { cookie, origin: baseURL },
 		});
-		const frames: Array<{ type: string; clientId?: string; seq?: number }> = [];
+		const frames: Array<{ type: string; clientId?: string; seq?: number; id?: string }> = [];
 		ws.on("message", (data) => frames.push(JSON.parse(String(data))));
 		await new Promise<void>((resolve, reject) => {
 			ws.once("open", () => resolve());
 			ws.once("error", reject);
 		});
 		const client = new SeedClient(ws, frames);
-		ws.send(JSON.stringify({ type: "hello" }));
+		ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION }));
 		await client.waitFor(() => frames.some((f) => f.type === "welcome"));
 		return client;
 	}
@@ -122,16 +123,24 @@ export class SeedClient {
 		this.ws.send(JSON.stringify({ type: "typing" }));
 	}
 
-	/** Sends messages in one burst and waits until every one is acked (stored). */
-	async send(texts: string[]): Promise<void> {
-		const ids: string[] = texts.map(() => crypto.randomUUID());
-		texts.forEach((text, i) => {
-			this.ws.send(JSON.stringify({ type: "send", clientId: ids[i], text }));
+	/** Sends messages in one burst and waits until every one is acked (stored); returns their seqs and ids. */
+	async send(texts: string[], replyTo?: string): Promise<Array<{ seq: number; id: string }>> {
+		return this.write(texts.map((text) => ({ type: "send", text, ...(replyTo ? { replyTo } : {}) })));
+	}
+
+	/** Edits, deletes or reacts (frames without a clientId, which this adds) and waits for the acks. */
+	async write(frames: Array<Record<string, unknown>>): Promise<Array<{ seq: number; id: string }>> {
+		const ids: string[] = frames.map(() => crypto.randomUUID());
+		frames.forEach((frame, i) => {
+			this.ws.send(JSON.stringify({ ...frame, clientId: ids[i] }));
 		});
 		const wanted = new Set(ids);
-		await this.waitFor(
-			() => this.frames.filter((f) => f.type === "ack" && f.clientId && wanted.has(f.clientId)).length === ids.length,
-		);
+		const acks = () => this.frames.filter((f) => f.type === "ack" && f.clientId && wanted.has(f.clientId));
+		await this.waitFor(() => acks().length === ids.length);
+		return ids.map((clientId) => {
+			const ack = acks().find((f) => f.clientId === clientId);
+			return { seq: ack?.seq ?? 0, id: ack?.id ?? "" };
+		});
 	}
 
 	close(): void {

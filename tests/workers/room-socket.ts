@@ -1,12 +1,28 @@
 import { env } from "cloudflare:test";
-import { parseServerMessage, type ServerMessage } from "../../api/protocol/room-protocol";
+import type { ChangeEvent } from "../../api/protocol/message-events";
+import {
+	type ChatMessage,
+	PROTOCOL_VERSION,
+	parseServerMessage,
+	type ServerMessage,
+} from "../../api/protocol/room-protocol";
 import type { TestClient } from "./auth-client";
 
 type Closed = { code: number; reason: string };
 
+/**
+ * A frame as tests read it: an `events` frame is read as one `message` per new message and one
+ * `change` per change, in order; every other frame as it came.
+ */
+export type TestFrame =
+	| Exclude<ServerMessage, { type: "events" }>
+	| { type: "message"; message: ChatMessage }
+	| { type: "change"; change: ChangeEvent };
+type FrameOf<T extends TestFrame["type"]> = Extract<TestFrame, { type: T }>;
+
 /** A real WebSocket to a room, opened through the Worker, with a frame queue to await on. */
 export class RoomSocket {
-	readonly frames: ServerMessage[] = [];
+	readonly frames: TestFrame[] = [];
 	/** Frames as they came off the wire, batches not expanded. */
 	readonly rawFrames: ServerMessage[] = [];
 	/**
@@ -29,9 +45,12 @@ export class RoomSocket {
 			if (!frame) throw new Error(`server sent a frame outside the protocol: ${String(event.data)}`);
 			this.rawFrames.push(frame);
 			if (frame.type === "presence" || frame.type === "typing") this.ephemeral.push(frame);
-			// A batch means what its messages one by one mean; tests read them one by one.
-			if (frame.type === "messages")
-				for (const message of frame.messages) this.frames.push({ type: "message", message });
+			// A batch means what its events one by one mean; tests read them one by one.
+			if (frame.type === "events")
+				for (const e of frame.events)
+					this.frames.push(
+						e.kind === "create" ? { type: "message", message: e.message } : { type: "change", change: e },
+					);
 			else if (frame.type !== "presence" && frame.type !== "typing") this.frames.push(frame);
 			this.wake?.();
 		});
@@ -47,7 +66,7 @@ export class RoomSocket {
 	}
 
 	/** The next unread frame, waiting up to `timeoutMs` for it. */
-	async next(timeoutMs = 3000): Promise<ServerMessage> {
+	async next(timeoutMs = 3000): Promise<TestFrame> {
 		const deadline = Date.now() + timeoutMs;
 		while (this.cursor >= this.frames.length) {
 			const left = deadline - Date.now();
@@ -93,40 +112,38 @@ export class RoomSocket {
 	}
 
 	/** The next unread frame, which must be of `type`. */
-	async expect<T extends ServerMessage["type"]>(
-		type: T,
-		timeoutMs?: number,
-	): Promise<Extract<ServerMessage, { type: T }>> {
+	async expect<T extends TestFrame["type"]>(type: T, timeoutMs?: number): Promise<FrameOf<T>> {
 		const frame = await this.next(timeoutMs);
 		if (frame.type !== type) throw new Error(`expected a ${type} frame, got ${JSON.stringify(frame)}`);
-		return frame as Extract<ServerMessage, { type: T }>;
+		return frame as FrameOf<T>;
 	}
 
 	/**
 	 * The next ack, past any broadcasts before it: a batch's messages go out before its acks, so
 	 * a sender that said `hello` sees its own message first.
 	 */
-	async ack(timeoutMs?: number): Promise<Extract<ServerMessage, { type: "ack" }>> {
+	async ack(timeoutMs?: number): Promise<FrameOf<"ack">> {
 		for (;;) {
 			const frame = await this.next(timeoutMs);
 			if (frame.type === "ack") return frame;
-			if (frame.type !== "message") throw new Error(`expected an ack, got ${JSON.stringify(frame)}`);
+			if (frame.type !== "message" && frame.type !== "change")
+				throw new Error(`expected an ack, got ${JSON.stringify(frame)}`);
 		}
 	}
 
 	/** Reads `n` frames of `type` in order. */
-	async take<T extends ServerMessage["type"]>(type: T, n: number): Promise<Extract<ServerMessage, { type: T }>[]> {
-		const out: Extract<ServerMessage, { type: T }>[] = [];
+	async take<T extends TestFrame["type"]>(type: T, n: number): Promise<FrameOf<T>[]> {
+		const out: FrameOf<T>[] = [];
 		for (let i = 0; i < n; i++) out.push(await this.expect(type));
 		return out;
 	}
 
 	/** Reads frames until `n` of `type` arrived, skipping frames of other types (e.g. acks between broadcasts). */
-	async collect<T extends ServerMessage["type"]>(type: T, n: number): Promise<Extract<ServerMessage, { type: T }>[]> {
-		const out: Extract<ServerMessage, { type: T }>[] = [];
+	async collect<T extends TestFrame["type"]>(type: T, n: number): Promise<FrameOf<T>[]> {
+		const out: FrameOf<T>[] = [];
 		while (out.length < n) {
 			const frame = await this.next();
-			if (frame.type === type) out.push(frame as Extract<ServerMessage, { type: T }>);
+			if (frame.type === type) out.push(frame as FrameOf<T>);
 		}
 		return out;
 	}
@@ -150,9 +167,9 @@ export class RoomSocket {
 		}
 	}
 
-	/** Says hello and returns the welcome frame. */
+	/** Says hello in the current protocol and returns the welcome frame. */
 	async hello(since?: number) {
-		this.send(since === undefined ? { type: "hello" } : { type: "hello", since });
+		this.send({ type: "hello", protocol: PROTOCOL_VERSION, ...(since === undefined ? {} : { since }) });
 		return this.expect("welcome");
 	}
 
@@ -190,4 +207,16 @@ export function sendFrame(clientId: string, text: string) {
 
 export function newClientId(): string {
 	return crypto.randomUUID();
+}
+
+export function editFrame(clientId: string, messageId: string, text: string) {
+	return { type: "edit", clientId, messageId, text };
+}
+
+export function deleteFrame(clientId: string, messageId: string, reason?: string) {
+	return { type: "delete", clientId, messageId, ...(reason === undefined ? {} : { reason }) };
+}
+
+export function reactFrame(clientId: string, messageId: string, emoji: string, on = true) {
+	return { type: "react", clientId, messageId, emoji, on };
 }

@@ -1,23 +1,73 @@
-import { createSignal, Show } from "solid-js";
+import { createEffect, createSignal, on, Show } from "solid-js";
+import type { ReplyPreview } from "../../../api/protocol/message-events";
 import { MAX_TEXT_LENGTH } from "../../../api/protocol/room-protocol";
 
 /** Where the character count appears: close enough to the limit to matter. */
 const COUNT_FROM = MAX_TEXT_LENGTH - 500;
 
-/** Enter sends, Shift+Enter adds a line; focus stays here after sending. Never disabled: unsent messages wait in the outbox. */
+/** The message being edited in the composer. */
+export type Editing = { id: string; text: string };
+
+/**
+ * Enter sends, Shift+Enter adds a line; focus stays here after sending. Never disabled: unsent
+ * messages wait in the outbox. It also edits (Up in an empty box edits your last message; Escape
+ * cancels, Enter saves) and replies (a quote of the message answered sits above the box).
+ */
 export function Composer(props: {
 	roomName: string;
 	/** The room is holding this user's sends back for a moment; they go out by themselves. */
 	limited?: boolean;
 	onSend: (text: string) => void;
 	onInput?: () => void;
+	editing: Editing | null;
+	onSave: (id: string, text: string) => void;
+	onCancelEdit: () => void;
+	/** Up in an empty box: start editing this user's last message. */
+	onEditLast: () => boolean;
+	replyingTo: ReplyPreview | null;
+	onCancelReply: () => void;
 }) {
 	const [text, setText] = createSignal("");
 	let textarea: HTMLTextAreaElement | undefined;
+	/** The draft set aside while editing, given back after. */
+	let draft = "";
+
+	createEffect(
+		on(
+			() => props.editing,
+			(editing, previous) => {
+				if (editing) {
+					if (!previous) draft = text();
+					setText(editing.text);
+					textarea?.focus();
+					queueMicrotask(() => textarea?.setSelectionRange(editing.text.length, editing.text.length));
+				} else if (previous) {
+					setText(draft);
+					draft = "";
+					textarea?.focus();
+				}
+			},
+			{ defer: true },
+		),
+	);
+	createEffect(
+		on(
+			() => props.replyingTo,
+			(reply) => {
+				if (reply) textarea?.focus();
+			},
+			{ defer: true },
+		),
+	);
 
 	function submit() {
 		const value = text();
 		if (value.trim().length === 0 || value.length > MAX_TEXT_LENGTH) return;
+		const editing = props.editing;
+		if (editing) {
+			props.onSave(editing.id, value);
+			return;
+		}
 		props.onSend(value);
 		setText("");
 		textarea?.focus();
@@ -31,9 +81,38 @@ export function Composer(props: {
 				submit();
 			}}
 		>
+			<Show when={props.editing || props.replyingTo}>
+				<div
+					class="mb-2 flex items-center gap-2 text-xs text-zinc-700 dark:text-zinc-300"
+					data-testid="composer-context"
+				>
+					<span class="min-w-0 flex-1 truncate">
+						<Show
+							when={props.editing}
+							fallback={
+								<>
+									Replying to <bdi class="font-semibold">{props.replyingTo?.authorName}</bdi>:{" "}
+									<span dir="auto" class="[unicode-bidi:isolate]">
+										{props.replyingTo?.excerpt}
+									</span>
+								</>
+							}
+						>
+							<span class="font-semibold">Editing your message</span> · Enter saves, Escape cancels
+						</Show>
+					</span>
+					<button
+						type="button"
+						class="min-h-8 rounded px-2 font-semibold underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+						onClick={() => (props.editing ? props.onCancelEdit() : props.onCancelReply())}
+					>
+						Cancel
+					</button>
+				</div>
+			</Show>
 			<div class="flex items-end gap-2 rounded-xl bg-zinc-100 p-1.5 ring-1 ring-zinc-200 focus-within:ring-2 focus-within:ring-indigo-500 dark:bg-zinc-900 dark:ring-zinc-800">
 				<label for="composer" class="sr-only">
-					Message #{props.roomName}
+					{props.editing ? "Edit your message" : `Message #${props.roomName}`}
 				</label>
 				<textarea
 					id="composer"
@@ -45,13 +124,19 @@ export function Composer(props: {
 					value={text()}
 					onInput={(e) => {
 						setText(e.currentTarget.value);
-						if (e.currentTarget.value.trim()) props.onInput?.();
+						if (e.currentTarget.value.trim() && !props.editing) props.onInput?.();
 					}}
 					onKeyDown={(e) => {
 						// isComposing: Enter that confirms an IME candidate must not send.
 						if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
 							e.preventDefault();
 							submit();
+						} else if (e.key === "Escape" && (props.editing || props.replyingTo)) {
+							e.preventDefault();
+							if (props.editing) props.onCancelEdit();
+							else props.onCancelReply();
+						} else if (e.key === "ArrowUp" && text() === "" && !props.editing && !e.isComposing) {
+							if (props.onEditLast()) e.preventDefault();
 						}
 					}}
 				/>
@@ -60,7 +145,7 @@ export function Composer(props: {
 					class="min-h-11 rounded-lg bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white md:min-h-9 hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:bg-indigo-400"
 					disabled={text().trim().length === 0}
 				>
-					Send
+					{props.editing ? "Save" : "Send"}
 				</button>
 			</div>
 			<Show when={props.limited}>

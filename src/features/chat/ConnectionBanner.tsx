@@ -15,14 +15,19 @@ export function ConnectionBanner(props: { state: ConnectionState; onReconnect: (
 						<Match when={props.state === "connecting"}>Connecting…</Match>
 						<Match when={props.state === "reconnecting"}>Connection lost. Reconnecting…</Match>
 						<Match when={props.state === "offline"}>You are offline. Messages will be sent when you are back.</Match>
+						<Match when={props.state === "outdated"}>Parlor was updated. Reload the page to keep chatting.</Match>
 						<Match when={props.state === "displaced"}>
 							This room is open in too many tabs or devices, so this one was disconnected.
 						</Match>
 					</Switch>
 				</span>
 				<Show when={props.state !== "connecting"}>
-					<button type="button" class="font-semibold underline" onClick={() => props.onReconnect()}>
-						{props.state === "displaced" ? "Use it here" : "Reconnect now"}
+					<button
+						type="button"
+						class="font-semibold underline"
+						onClick={() => (props.state === "outdated" ? window.location.reload() : props.onReconnect())}
+					>
+						{props.state === "outdated" ? "Reload" : props.state === "displaced" ? "Use it here" : "Reconnect now"}
 					</button>
 				</Show>
 			</div>

@@ -2,6 +2,7 @@ import { createVirtualizer } from "@tanstack/solid-virtual";
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { ChatRow } from "./chat-rows";
 import { MessageRow } from "./MessageRow";
+import type { MessageActions } from "./message-actions";
 import { captureReadingPosition, holdReadingPosition, type ReadingPosition } from "./reading-position";
 
 /**
@@ -11,8 +12,10 @@ import { captureReadingPosition, holdReadingPosition, type ReadingPosition } fro
  */
 const LEFT_END_AFTER_MS = 150;
 
-/** Rows this close to the top start loading the previous page, before the reader hits the edge. */
+/** Rows this close to the top (or, in a window, the bottom) load the next page before the reader hits the edge. */
 const LOAD_OLDER_WITHIN = 3;
+/** Frames a permalinked message is held in view while the rows around it measure. */
+const PIN_FRAMES = 12;
 
 const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((key, i) => key === b[i]);
 
@@ -31,9 +34,15 @@ export function MessageList(props: {
 	hasOlder: boolean;
 	loadingOlder: boolean;
 	onLoadOlder: () => void;
-	onRetry: (clientId: string) => void;
-	onDiscard: (clientId: string) => void;
-	onAuthor?: (userId: string) => void;
+	/** A window around an old message: newer pages load as the reader scrolls down. */
+	hasNewer?: boolean;
+	loadingNewer?: boolean;
+	onLoadNewer?: () => void;
+	/** Leave a window for the live end of the room ("Jump to present" when the window does not reach it). */
+	onJumpToPresent?: () => void;
+	/** The message a permalink (or a jump to a reply's parent) opened at: shown centred and marked. */
+	anchorSeq?: number | null;
+	actions: MessageActions;
 	/** Changes whenever this user sends: their own message always brings the list to the bottom. */
 	sentCount: number;
 	/** Told whenever the reader reaches or leaves the bottom, where everything loaded has been seen. */
@@ -59,12 +68,16 @@ export function MessageList(props: {
 		estimateSize: (index) => estimateSize(layoutRows[index]),
 		getItemKey: (index) => layoutRows[index]?.key ?? index,
 		anchorTo: "end",
-		followOnAppend: true,
+		// Following new rows makes sense only at the room's live end; at a window's end a newer page is appended, not followed.
+		get followOnAppend() {
+			return props.hasNewer !== true;
+		},
 		scrollEndThreshold: 48,
 		overscan: 8,
 		onChange: (instance) => {
 			noteEnd(instance.isAtEnd());
 			maybeLoadOlder();
+			maybeLoadNewer();
 		},
 	});
 
@@ -109,6 +122,11 @@ export function MessageList(props: {
 			props.onLoadOlder();
 		}
 	}
+	function maybeLoadNewer() {
+		const last = virtualizer.getVirtualItems().at(-1);
+		const nearEnd = last !== undefined && last.index >= props.rows.length - 1 - LOAD_OLDER_WITHIN;
+		if (settled() && nearEnd && props.hasNewer && !props.loadingNewer) props.onLoadNewer?.();
+	}
 	createEffect(
 		on(
 			() => props.loadingOlder,
@@ -137,8 +155,22 @@ export function MessageList(props: {
 
 	createEffect(() => props.onAtEndChange?.(atEnd()));
 
+	/** Centres the anchored message, again each frame while the rows around it measure, then lets the reader go. */
+	function pinAnchor(seq: number) {
+		let frames = PIN_FRAMES;
+		const step = () => {
+			const index = props.rows.findIndex((row) => row.kind === "message" && row.message.seq >= seq);
+			if (index >= 0) virtualizer.scrollToIndex(index, { align: "center" });
+			if (frames-- > 0) requestAnimationFrame(step);
+			else setSettled(true);
+		};
+		step();
+	}
+
 	onMount(() => {
-		virtualizer.scrollToEnd();
+		const anchor = props.anchorSeq;
+		if (anchor !== null && anchor !== undefined) pinAnchor(anchor);
+		else virtualizer.scrollToEnd();
 		// While a page is on its way the reader may keep scrolling: remember where they end up.
 		scrollElement?.addEventListener("scroll", () => {
 			if (props.loadingOlder && !holding) readingPosition = capture();
@@ -256,9 +288,11 @@ export function MessageList(props: {
 											{(r) => (
 												<MessageRow
 													row={r()}
-													onRetry={props.onRetry}
-													onDiscard={props.onDiscard}
-													onAuthor={props.onAuthor}
+													actions={props.actions}
+													highlighted={(() => {
+														const row = r();
+														return row.kind === "message" && row.message.seq === props.anchorSeq;
+													})()}
 												/>
 											)}
 										</Show>
@@ -276,13 +310,13 @@ export function MessageList(props: {
 				</p>
 			</Show>
 			{/* Scrolled up, even with nothing new: a way back to the newest message. */}
-			<Show when={!atEnd() && settled()}>
+			<Show when={(!atEnd() && settled()) || props.hasNewer}>
 				<button
 					type="button"
 					class="absolute bottom-3 left-1/2 min-h-11 -translate-x-1/2 rounded-full bg-indigo-600 px-4 py-1.5 text-sm font-semibold whitespace-nowrap text-white shadow-lg hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 md:min-h-0"
-					onClick={() => toPresent("smooth")}
+					onClick={() => (props.onJumpToPresent ? props.onJumpToPresent() : toPresent("smooth"))}
 				>
-					<Show when={unseen() > 0} fallback="Jump to present ↓">
+					<Show when={unseen() > 0 && !props.hasNewer} fallback="Jump to present ↓">
 						{unseen()} new {unseen() === 1 ? "message" : "messages"} ↓
 					</Show>
 				</button>

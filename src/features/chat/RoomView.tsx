@@ -1,9 +1,10 @@
 import { useQueryClient } from "@tanstack/solid-query";
 import { Link, useNavigate } from "@tanstack/solid-router";
-import { createEffect, createMemo, createSignal, Index, Match, on, onCleanup, Show, Switch, untrack } from "solid-js";
+import { createEffect, createMemo, createSignal, on, onCleanup, Show, untrack } from "solid-js";
 import type { RoomList } from "../../../api/protocol/http-api";
+import { type ReplyPreview, replyExcerpt } from "../../../api/protocol/message-events";
 import { DEFAULT_ROOM_ID } from "../../../api/protocol/room-id";
-import type { Author } from "../../../api/protocol/room-protocol";
+import type { Author, ChatMessage } from "../../../api/protocol/room-protocol";
 import { ApiRequestError } from "../../api-request";
 import { Button } from "../../components/ui/Button";
 import { HashIcon, LockIcon } from "../../components/ui/Icons";
@@ -12,36 +13,42 @@ import { createQueryData } from "../../query-data";
 import { sessionQueryKey } from "../auth/session-queries";
 import { UserCard } from "../profile/UserCard";
 import { RoomInfoPanel } from "../rooms/RoomInfoPanel";
-import { markRead, roomListKey, roomListQuery } from "../rooms/room-queries";
-import { setOpenRoomUnread } from "../rooms/title-count";
-import { Composer } from "./Composer";
+import { roomListKey, roomListQuery } from "../rooms/room-queries";
+import { Composer, type Editing } from "./Composer";
 import { ConnectionBanner } from "./ConnectionBanner";
-import { buildRows, type ChatRow, keepUnchangedRows } from "./chat-rows";
-import { MessageList } from "./MessageList";
+import { EmojiPicker } from "./EmojiPicker";
+import { LiveList, WindowList } from "./HistoryLists";
+import type { MessageActions } from "./message-actions";
 import { flattenMessages } from "./message-cache";
+import { DeleteDialog, VersionsDialog } from "./message-dialogs";
 import { PresenceSummary, TypingLine } from "./RoomPresence";
+import { createReadMarker, createVisibility, trackUnseen } from "./read-state";
+import { rememberEmoji } from "./recent-emoji";
 import { createRoomHistory, type RoomHistory } from "./room-history";
 import { createRoomSession } from "./room-session";
 
 /** A short first connect is not worth a banner; a slow one is. */
 const CONNECTING_BANNER_AFTER_MS = 1_500;
-/** The read marker follows the reader after this pause, not on every message. */
-const MARK_READ_AFTER_MS = 400;
+
+type RoomProps = {
+	roomId: string;
+	me: Author;
+	/** The message a permalink opened the room at; null for the live end. */
+	anchor: number | null;
+	/** Go to a message (a permalink) or, with null, to the live end. */
+	onAnchor: (seq: number | null) => void;
+	infoOpen: boolean;
+	onInfo: (open: boolean) => void;
+};
 
 /** A room, or, when it does not exist or is private to others, the same "not found" for both. */
-export function RoomView(props: { roomId: string; me: Author; infoOpen: boolean; onInfo: (open: boolean) => void }) {
+export function RoomView(props: RoomProps) {
 	const room = createRoomHistory(props.roomId);
 	const history = room.query;
 	const missing = () => history.error instanceof ApiRequestError && history.error.status === 404;
 	return (
 		<Show when={!missing()} fallback={<RoomNotFound roomId={props.roomId} />}>
-			<RoomConversation
-				roomId={props.roomId}
-				me={props.me}
-				history={room}
-				infoOpen={props.infoOpen}
-				onInfo={props.onInfo}
-			/>
+			<RoomConversation {...props} history={room} />
 		</Show>
 	);
 }
@@ -69,13 +76,15 @@ function RoomNotFound(props: { roomId: string }) {
 	);
 }
 
-function RoomConversation(props: {
-	roomId: string;
-	me: Author;
-	history: RoomHistory;
-	infoOpen: boolean;
-	onInfo: (open: boolean) => void;
-}) {
+const previewOf = (message: ChatMessage): ReplyPreview => ({
+	id: message.id,
+	seq: message.seq,
+	authorName: message.author.name,
+	excerpt: replyExcerpt(message.text),
+	deleted: false,
+});
+
+function RoomConversation(props: RoomProps & { history: RoomHistory }) {
 	const queryClient = useQueryClient();
 	const navigate = useNavigate();
 	const { query: history, data: historyData } = props.history;
@@ -93,6 +102,12 @@ function RoomConversation(props: {
 	let infoButton: HTMLButtonElement | undefined;
 	/** Whose profile card is open (a name in the list was clicked). */
 	const [card, setCard] = createSignal<string | null>(null);
+	const [editing, setEditing] = createSignal<Editing | null>(null);
+	const [replyingTo, setReplyingTo] = createSignal<ReplyPreview | null>(null);
+	const [picker, setPicker] = createSignal<{ message: ChatMessage; anchor: DOMRect } | null>(null);
+	const [deleting, setDeleting] = createSignal<ChatMessage | null>(null);
+	const [versionsOf, setVersionsOf] = createSignal<ChatMessage | null>(null);
+	const [toast, setToast] = createSignal<string | null>(null);
 	const session = createRoomSession(
 		() => props.roomId,
 		props.me,
@@ -111,15 +126,47 @@ function RoomConversation(props: {
 	const [patient, setPatient] = createSignal(false);
 	const timer = setTimeout(() => setPatient(true), CONNECTING_BANNER_AFTER_MS);
 	onCleanup(() => clearTimeout(timer));
+	let toastTimer: ReturnType<typeof setTimeout> | undefined;
+	const showToast = (text: string) => {
+		setToast(text);
+		clearTimeout(toastTimer);
+		toastTimer = setTimeout(() => setToast(null), 3_000);
+	};
+	onCleanup(() => clearTimeout(toastTimer));
 
-	const messages = createMemo(() => flattenMessages(historyData()));
-	const rows = createMemo<ChatRow[]>((previous) =>
-		keepUnchangedRows(
-			buildRows(messages(), session.pending(), props.me, { olderToLoad: history.hasPreviousPage, unreadAfter }),
-			previous,
-		),
-	);
-	const latestSeq = () => messages().at(-1)?.seq ?? null;
+	const liveMessages = createMemo(() => flattenMessages(historyData()));
+	const canModerate = () => session.role() !== "member";
+	const actions: MessageActions = {
+		meId: props.me.id,
+		canModerate,
+		onRetry: session.retry,
+		onDiscard: session.discard,
+		onAuthor: setCard,
+		onReact: (message, emoji, on) => {
+			if (on) rememberEmoji(emoji);
+			session.react(message.id, emoji, on);
+		},
+		onPickReaction: (message, anchor) => setPicker({ message, anchor }),
+		onReply: (message) => {
+			setEditing(null);
+			setReplyingTo(previewOf(message));
+		},
+		onEdit: (message) => {
+			setReplyingTo(null);
+			setEditing({ id: message.id, text: message.text });
+		},
+		onDelete: setDeleting,
+		onCopyLink: (message) => {
+			const url = `${window.location.origin}/rooms/${props.roomId}/m/${message.seq}`;
+			navigator.clipboard
+				?.writeText(url)
+				.then(() => showToast("Link copied."))
+				.catch(() => showToast(url));
+		},
+		onVersions: setVersionsOf,
+		onJump: (seq) => props.onAnchor(seq),
+	};
+
 	// Opening a public room joins it (the socket upgrade does): the sidebar should list it now.
 	createEffect(
 		on(
@@ -129,64 +176,31 @@ function RoomConversation(props: {
 			},
 		),
 	);
-
-	// Read means: connected (so a member), at the bottom of the list, in a visible tab.
-	const [visible, setVisible] = createSignal(document.visibilityState === "visible");
-	const onVisibility = () => setVisible(document.visibilityState === "visible");
-	document.addEventListener("visibilitychange", onVisibility);
-	onCleanup(() => document.removeEventListener("visibilitychange", onVisibility));
-	let marked = unreadAfter ?? 0;
-	let pendingMark: { seq: number; timer: ReturnType<typeof setTimeout> } | null = null;
-	const flushMark = () => {
-		if (!pendingMark) return;
-		const { seq, timer } = pendingMark;
-		clearTimeout(timer);
-		pendingMark = null;
-		const previous = marked;
-		marked = Math.max(marked, seq);
-		markRead(queryClient, props.roomId, seq).catch(() => {
-			// Not recorded: let the next message (or return to the bottom) try again.
-			marked = previous;
-		});
-	};
-	// Leaving the room (or the page) right after reading still records what was read.
-	onCleanup(flushMark);
-	window.addEventListener("pagehide", flushMark);
-	onCleanup(() => window.removeEventListener("pagehide", flushMark));
-	createEffect(() => {
-		const seq = latestSeq();
-		if (seq === null || seq <= marked || !atEnd() || !visible() || session.connection() !== "open") return;
-		if (pendingMark) clearTimeout(pendingMark.timer);
-		pendingMark = { seq, timer: setTimeout(flushMark, MARK_READ_AFTER_MS) };
+	const visible = createVisibility();
+	const seeingLiveEnd = () => props.anchor === null && atEnd() && visible();
+	createReadMarker({
+		queryClient,
+		roomId: props.roomId,
+		newest: () => liveMessages().at(-1),
+		readable: () => seeingLiveEnd() && session.connection() === "open",
+		markedFrom: unreadAfter ?? 0,
 	});
-
-	// Messages from others that arrived since the reader last saw the bottom of this room in a
-	// visible tab: they count in the tab's title, as other rooms' unread do, until the reader is back.
-	// What the room held when it loaded counts as seen: only what arrives after is news.
-	let seenUpTo: number | null = null;
-	const unseenHere = createMemo(() => {
-		const list = messages();
-		const newest = list.at(-1)?.seq ?? 0;
-		if (seenUpTo === null) {
-			if (history.isPending) return 0;
-			seenUpTo = newest;
-		}
-		if (visible() && atEnd()) {
-			seenUpTo = Math.max(seenUpTo, newest);
-			return 0;
-		}
-		let count = 0;
-		for (let i = list.length - 1; i >= 0; i--) {
-			const m = list[i];
-			if (!m || m.seq <= seenUpTo) break;
-			if (m.author.id !== props.me.id) count++;
-		}
-		return count;
-	});
-	createEffect(() => setOpenRoomUnread(unseenHere()));
-	onCleanup(() => setOpenRoomUnread(0));
+	trackUnseen({ messages: liveMessages, loading: () => history.isPending, seeing: seeingLiveEnd, meId: props.me.id });
 
 	const bannerState = () => (session.connection() === "connecting" && !patient() ? "open" : session.connection());
+	const listProps = {
+		get me() {
+			return props.me;
+		},
+		get changes() {
+			return session.changes();
+		},
+		actions,
+		onAtEndChange: setAtEnd,
+		get sentCount() {
+			return sentCount();
+		},
+	};
 
 	return (
 		<div class="flex min-h-0 flex-1">
@@ -217,64 +231,94 @@ function RoomConversation(props: {
 					</Button>
 				</header>
 				<ConnectionBanner state={bannerState()} onReconnect={session.reconnect} />
-				<Switch>
-					<Match when={history.isPending && !historyData()}>
-						<div class="flex flex-1 flex-col justify-end gap-4 p-4" aria-busy="true">
-							<p class="sr-only">Loading messages…</p>
-							<Index each={[0, 1, 2]}>
-								{() => (
-									<div class="flex animate-pulse gap-3">
-										<div class="size-9 rounded-full bg-zinc-200 dark:bg-zinc-800" />
-										<div class="flex-1 space-y-2">
-											<div class="h-3 w-32 rounded bg-zinc-200 dark:bg-zinc-800" />
-											<div class="h-3 w-3/4 rounded bg-zinc-200 dark:bg-zinc-800" />
-										</div>
-									</div>
-								)}
-							</Index>
-						</div>
-					</Match>
-					<Match when={history.isError && !historyData()}>
-						<div class="flex flex-1 flex-col items-center justify-center gap-3 p-6 text-center" role="alert">
-							<p class="font-semibold">Messages could not be loaded.</p>
-							<p class="text-sm text-zinc-600 dark:text-zinc-400">{history.error?.message}</p>
-							<Button onClick={() => void history.refetch()}>Try again</Button>
-						</div>
-					</Match>
-					<Match when={rows().length === 0}>
-						<div class="flex flex-1 flex-col items-center justify-center gap-1 p-6 text-center">
-							<p class="font-semibold">No messages yet</p>
-							<p class="text-sm text-zinc-600 dark:text-zinc-400">
-								Say hello to start the conversation in #{summary()?.name ?? props.roomId}.
-							</p>
-						</div>
-					</Match>
-					<Match when={rows().length > 0}>
-						<MessageList
-							rows={rows()}
-							latestSeq={latestSeq()}
-							hasOlder={history.hasPreviousPage}
-							loadingOlder={history.isFetchingPreviousPage}
-							onLoadOlder={() => void history.fetchPreviousPage()}
-							onRetry={session.retry}
-							onDiscard={session.discard}
-							onAuthor={setCard}
-							sentCount={sentCount()}
-							onAtEndChange={setAtEnd}
+				<Show
+					when={props.anchor}
+					keyed
+					fallback={
+						<LiveList
+							{...listProps}
+							roomId={props.roomId}
+							roomName={summary()?.name ?? props.roomId}
+							history={props.history}
+							messages={liveMessages()}
+							pending={session.pending()}
+							unreadAfter={unreadAfter}
 						/>
-					</Match>
-				</Switch>
+					}
+				>
+					{(seq) => (
+						<WindowList {...listProps} roomId={props.roomId} seq={seq} onPresent={() => props.onAnchor(null)} />
+					)}
+				</Show>
+				<Show when={session.notice() ?? toast()}>
+					{(text) => (
+						<p
+							role="status"
+							class="mx-3 mb-1 rounded-md bg-zinc-900 px-3 py-1.5 text-xs text-white sm:mx-4 dark:bg-zinc-700"
+							data-testid="room-notice"
+						>
+							{text()}
+						</p>
+					)}
+				</Show>
 				<TypingLine users={session.typing()} />
 				<Composer
 					roomName={summary()?.name ?? props.roomId}
 					limited={session.limited()}
 					onInput={session.typed}
 					onSend={(text) => {
-						session.send(text);
+						session.send(text, replyingTo() ?? undefined);
+						setReplyingTo(null);
 						setSentCount((n) => n + 1);
+						// What this user writes goes to the live end; so do they.
+						if (props.anchor !== null) props.onAnchor(null);
 					}}
+					editing={editing()}
+					onSave={(id, text) => {
+						session.edit(id, text);
+						setEditing(null);
+					}}
+					onCancelEdit={() => setEditing(null)}
+					onEditLast={() => {
+						const last = session.lastOwn();
+						if (last) setEditing({ id: last.id, text: last.text });
+						return last !== undefined;
+					}}
+					replyingTo={replyingTo()}
+					onCancelReply={() => setReplyingTo(null)}
 				/>
 			</section>
+			<Show when={picker()} keyed>
+				{(open) => (
+					<EmojiPicker
+						anchor={open.anchor}
+						onClose={() => setPicker(null)}
+						onPick={(emoji) => {
+							setPicker(null);
+							const mine = open.message.reactions.some(
+								(r) => r.emoji === emoji && r.users.some((u) => u.id === props.me.id),
+							);
+							actions.onReact(open.message, emoji, !mine);
+						}}
+					/>
+				)}
+			</Show>
+			<Show when={deleting()} keyed>
+				{(message) => (
+					<DeleteDialog
+						message={message}
+						asModerator={message.author.id !== props.me.id}
+						onClose={() => setDeleting(null)}
+						onConfirm={(reason) => {
+							session.remove(message.id, reason);
+							setDeleting(null);
+						}}
+					/>
+				)}
+			</Show>
+			<Show when={versionsOf()} keyed>
+				{(message) => <VersionsDialog roomId={props.roomId} message={message} onClose={() => setVersionsOf(null)} />}
+			</Show>
 			<Show when={card()} keyed>
 				{(userId) => <UserCard userId={userId} onClose={() => setCard(null)} />}
 			</Show>

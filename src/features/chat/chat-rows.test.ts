@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "../../../api/protocol/room-protocol";
 import { buildRows, keepUnchangedRows, rowKey } from "./chat-rows";
+import { testMessage } from "./message-fixtures";
 import type { OutboxEntry } from "./outbox";
 import { dayLabel, shortTime } from "./relative-time";
 
@@ -8,14 +9,8 @@ const ada = { id: "ada", name: "Ada", image: null, guest: false };
 const bob = { id: "bob", name: "Bob", image: null, guest: false };
 const at = (day: number, h: number, m: number) => new Date(2026, 10, day, h, m).getTime();
 let seq = 0;
-const msg = (author: typeof ada, createdAt: number): ChatMessage => ({
-	seq: ++seq,
-	id: `id${seq}`,
-	author,
-	text: "hi",
-	createdAt,
-	clientId: `client-${seq}`,
-});
+const msg = (author: typeof ada, createdAt: number): ChatMessage =>
+	testMessage(++seq, { id: `id${seq}`, author, text: "hi", createdAt });
 
 describe("buildRows", () => {
 	it("puts the New messages divider before the first unread message from someone else", () => {

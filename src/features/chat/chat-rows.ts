@@ -68,7 +68,8 @@ export function buildRows(
 		const key = rowKey(message.author.id, message.clientId);
 		stored.add(key);
 		const own = message.author.id === me?.id;
-		let grouped = place(message.author.id, message.createdAt);
+		// A reply shows its header: the quote above it belongs to it, not to the message before.
+		let grouped = place(message.author.id, message.createdAt) && message.replyTo === null;
 		// One's own messages are never news; the divider goes before the first one from someone else.
 		if (!divided && unreadAfter !== null && message.seq > unreadAfter && !own) {
 			divided = true;
@@ -82,7 +83,7 @@ export function buildRows(
 			const key = rowKey(me.id, entry.clientId);
 			// Acked and already broadcast back: the stored message is the row now.
 			if (stored.has(key)) continue;
-			const grouped = place(me.id, entry.createdAt);
+			const grouped = place(me.id, entry.createdAt) && !entry.replyTo;
 			rows.push({ kind: "pending", key, entry, author: me, grouped });
 		}
 	}

@@ -1,30 +1,32 @@
 import { QueryClient } from "@tanstack/solid-query";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { HistoryPage } from "../../../api/protocol/http-api";
-import type { ChatMessage } from "../../../api/protocol/room-protocol";
-import { LiveMerge, REPAIR_RETRY_MS, REPLAY_GRACE_MS } from "./live-merge";
-import { flattenMessages, type HistoryData } from "./message-cache";
-import { roomHistoryKey, roomHistoryQuery } from "./message-queries";
+import type { EventsPage, HistoryPage } from "../../../api/protocol/http-api";
+import type { RoomEvent } from "../../../api/protocol/room-protocol";
+import { LiveMerge, REPAIR_RETRY_MS } from "./live-merge";
+import { cursorOf, flattenMessages, type HistoryData } from "./message-cache";
+import { created, testMessage as msg, testPage as page } from "./message-fixtures";
+import { roomHistoryKey, roomHistoryQuery, roomWindowKey } from "./message-queries";
 
-const msg = (seq: number): ChatMessage => ({
-	seq,
-	id: `id-${seq}`,
-	author: { id: "u", name: "U", image: null, guest: false },
-	text: `m${seq}`,
-	createdAt: seq,
-	clientId: `client-${seq}`,
-});
-const page = (seqs: number[], latestSeq = seqs.at(-1) ?? 0): HistoryPage => ({
-	roomId: "r",
-	messages: seqs.map(msg),
-	oldestSeq: seqs[0] ?? latestSeq + 1,
-	latestSeq,
-	hasMore: false,
-});
 const cached = (client: QueryClient, p: HistoryPage) =>
 	client.setQueryData<HistoryData>(roomHistoryKey("r"), { pages: [p], pageParams: [undefined] });
-const seqsIn = (client: QueryClient) =>
-	flattenMessages(client.getQueryData<HistoryData>(roomHistoryKey("r"))).map((m) => m.seq);
+const history = (client: QueryClient) => client.getQueryData<HistoryData>(roomHistoryKey("r"));
+const seqsIn = (client: QueryClient) => flattenMessages(history(client)).map((m) => m.seq);
+const react = (seq: number, messageSeq: number): RoomEvent => ({
+	kind: "react",
+	seq,
+	messageId: `id-${messageSeq}`,
+	messageSeq,
+	at: seq,
+	emoji: "👍",
+	user: { id: "a", name: "A" },
+	on: true,
+});
+const events = (list: RoomEvent[], upTo: number, more = false): EventsPage => ({
+	kind: "events",
+	events: list,
+	upTo,
+	more,
+});
 
 afterEach(() => {
 	vi.unstubAllGlobals();
@@ -32,7 +34,7 @@ afterEach(() => {
 });
 
 describe("LiveMerge", () => {
-	it("keeps a live message that arrives while a refetch of older data is in flight", async () => {
+	it("keeps a live event that arrives while a refetch of older data is in flight", async () => {
 		const client = new QueryClient();
 		let respond: (page: HistoryPage) => void = () => {};
 		vi.stubGlobal(
@@ -45,109 +47,118 @@ describe("LiveMerge", () => {
 			),
 		);
 		const first = client.fetchInfiniteQuery(roomHistoryQuery("r"));
-		respond(page([1, 2]));
+		respond(page([msg(1), msg(2)]));
 		await first;
-		const live = new LiveMerge(client, "r");
+		const live = new LiveMerge(client, "r", vi.fn());
 
-		// A refetch starts; the server's answer reflects the room before message 3 was sent.
+		// A refetch starts; the server's answer reflects the room before event 3 (and 4) happened.
 		const refetch = client.refetchQueries({ queryKey: roomHistoryKey("r") });
-		live.push([msg(3)]);
+		live.push([created(msg(3)), react(4, 1)]);
 		expect(seqsIn(client)).toEqual([1, 2, 3]);
-		respond(page([1, 2]));
+		respond(page([msg(1), msg(2)]));
 		await refetch;
 		await new Promise((resolve) => setTimeout(resolve, 0));
 		expect(seqsIn(client)).toEqual([1, 2, 3]);
+		expect(flattenMessages(history(client))[0]?.reactions).toHaveLength(1);
+		expect(cursorOf(history(client) as HistoryData)).toBe(4);
 		live.dispose();
 	});
 
-	it("backfills a hole in the seqs over HTTP", async () => {
+	it("moves the cursor one seq at a time and folds duplicates without a fetch", () => {
 		const client = new QueryClient();
-		client.setQueryData<HistoryData>(roomHistoryKey("r"), { pages: [page([1, 2])], pageParams: [undefined] });
-		const fetchMock = vi.fn(async (url: string) => {
-			expect(url).toContain("before=5");
-			expect(url).toContain("limit=2");
-			return new Response(JSON.stringify(page([3, 4])));
-		});
-		vi.stubGlobal("fetch", fetchMock);
-		const live = new LiveMerge(client, "r");
-		live.push([msg(5)]);
-		await vi.waitFor(() => expect(seqsIn(client)).toEqual([1, 2, 3, 4, 5]));
-		expect(fetchMock).toHaveBeenCalledOnce();
+		cached(client, page([msg(1)], 1));
+		const fetchEvents = vi.fn();
+		const live = new LiveMerge(client, "r", fetchEvents);
+		live.push([created(msg(2)), react(3, 2)]);
+		live.push([created(msg(2)), react(3, 2), created(msg(4))]);
+		expect(seqsIn(client)).toEqual([1, 2, 4]);
+		expect(cursorOf(history(client) as HistoryData)).toBe(4);
+		expect(fetchEvents).not.toHaveBeenCalled();
 		live.dispose();
 	});
 
-	// Issue 15.1: one failed request used to leave the hole until a reload.
-	it("retries a failed backfill with backoff until the hole is filled", async () => {
-		vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+	it("fetches what it missed from the cursor, then folds what waited past the gap", async () => {
 		const client = new QueryClient();
-		cached(client, page([1, 2]));
-		const fetchPage = vi
-			.fn<(roomId: string, before: number | undefined, limit: number) => Promise<HistoryPage>>()
-			.mockRejectedValueOnce(new TypeError("Failed to fetch"))
-			.mockRejectedValueOnce(new TypeError("Failed to fetch"))
-			.mockResolvedValue(page([3, 4]));
-		const live = new LiveMerge(client, "r", fetchPage);
-		live.push([msg(5)]);
-		await vi.waitFor(() => expect(fetchPage).toHaveBeenCalledTimes(1));
-		expect(seqsIn(client)).toEqual([1, 2, 5]);
+		cached(client, page([msg(1)], 1));
+		const fetchEvents = vi.fn(async () => events([created(msg(2)), react(3, 1)], 3));
+		const live = new LiveMerge(client, "r", fetchEvents);
+		live.push([created(msg(4))]);
+		expect(fetchEvents).toHaveBeenCalledWith("r", 1);
+		await vi.waitFor(() => expect(seqsIn(client)).toEqual([1, 2, 4]));
+		expect(cursorOf(history(client) as HistoryData)).toBe(4);
+		expect(flattenMessages(history(client))[0]?.reactions).toHaveLength(1);
+		live.dispose();
+	});
+
+	it("retries a failed repair with backoff until the gap is filled", async () => {
+		vi.useFakeTimers();
+		const client = new QueryClient();
+		cached(client, page([msg(1)], 1));
+		const fetchEvents = vi
+			.fn<(roomId: string, after: number) => Promise<EventsPage>>()
+			.mockRejectedValueOnce(new Error("offline"))
+			.mockResolvedValueOnce(events([created(msg(2))], 2));
+		const live = new LiveMerge(client, "r", fetchEvents);
+		live.push([created(msg(3))]);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(seqsIn(client)).toEqual([1]);
 		await vi.advanceTimersByTimeAsync(REPAIR_RETRY_MS);
-		expect(fetchPage).toHaveBeenCalledTimes(2);
-		expect(seqsIn(client)).toEqual([1, 2, 5]);
-		// Backing off: the second retry waits twice as long.
-		await vi.advanceTimersByTimeAsync(REPAIR_RETRY_MS);
-		expect(fetchPage).toHaveBeenCalledTimes(2);
-		await vi.advanceTimersByTimeAsync(REPAIR_RETRY_MS);
-		await vi.waitFor(() => expect(seqsIn(client)).toEqual([1, 2, 3, 4, 5]));
-		expect(fetchPage).toHaveBeenCalledTimes(3);
-		expect(fetchPage).toHaveBeenLastCalledWith("r", 5, 2);
+		expect(fetchEvents).toHaveBeenCalledTimes(2);
+		expect(seqsIn(client)).toEqual([1, 2, 3]);
 		live.dispose();
 	});
 
-	// Issue 15.5: a room that was empty when it was cached got messages while the reader was away.
-	it("fetches what the room announced beyond an empty cache", async () => {
+	it("starts over from the newest page when the missed part of the log was pruned", async () => {
 		const client = new QueryClient();
-		cached(client, page([], 0));
-		const fetchPage = vi.fn(async () => page([1, 2, 3]));
-		const live = new LiveMerge(client, "r", fetchPage);
-		live.known(3);
-		await vi.waitFor(() => expect(seqsIn(client)).toEqual([1, 2, 3]), { timeout: REPLAY_GRACE_MS + 1000 });
-		expect(fetchPage).toHaveBeenCalledWith("r", 4, 3);
-		live.dispose();
-	});
-
-	it("lets the replay after a welcome arrive before fetching what it would carry", async () => {
-		vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-		const client = new QueryClient();
-		cached(client, page([1, 2]));
-		const fetchPage = vi.fn(async () => page([3, 4]));
-		const live = new LiveMerge(client, "r", fetchPage);
-		live.known(4);
-		live.push([msg(3), msg(4)]);
-		await vi.advanceTimersByTimeAsync(REPLAY_GRACE_MS + 10);
-		expect(seqsIn(client)).toEqual([1, 2, 3, 4]);
-		expect(fetchPage).not.toHaveBeenCalled();
-		live.dispose();
-	});
-
-	it("fills the hole before a lone live message in a cache that held none", async () => {
-		const client = new QueryClient();
-		cached(client, page([], 0));
-		const fetchPage = vi.fn(async () => page([1, 2, 3]));
-		const live = new LiveMerge(client, "r", fetchPage);
-		live.push([msg(4)]);
-		await vi.waitFor(() => expect(seqsIn(client)).toEqual([1, 2, 3, 4]));
-		live.dispose();
-	});
-
-	it("starts over from the latest page when the room no longer has the missing messages", async () => {
-		const client = new QueryClient();
-		cached(client, page([1, 2]));
-		const fetchPage = vi.fn(async () => page([], 5));
+		cached(client, page([msg(1)], 1));
+		const fetchEvents = vi.fn(async (): Promise<EventsPage> => ({ kind: "reset", oldestSeq: 500, latestSeq: 900 }));
 		const reset = vi.spyOn(client, "resetQueries").mockResolvedValue();
-		const live = new LiveMerge(client, "r", fetchPage);
-		live.push([msg(5)]);
-		await vi.waitFor(() => expect(reset).toHaveBeenCalledOnce());
-		expect(fetchPage).toHaveBeenCalledOnce();
+		const live = new LiveMerge(client, "r", fetchEvents);
+		live.push([created(msg(901))]);
+		await vi.waitFor(() => expect(reset).toHaveBeenCalledWith({ queryKey: roomHistoryKey("r"), exact: true }));
+		live.dispose();
+	});
+
+	it("after a hello {since}, takes the welcome's latest seq as its cursor and folds the replay, holes and all", () => {
+		const client = new QueryClient();
+		cached(client, page([msg(1)], 1));
+		const fetchEvents = vi.fn();
+		const live = new LiveMerge(client, "r", fetchEvents);
+		expect(live.since()).toBe(1);
+		live.welcome(9);
+		// Seqs 3-6 were changes to messages pruned since: the replay skips them.
+		live.push([created(msg(2)), react(7, 1), created(msg(8)), created(msg(9))]);
+		expect(seqsIn(client)).toEqual([1, 2, 8, 9]);
+		expect(cursorOf(history(client) as HistoryData)).toBe(9);
+		expect(fetchEvents).not.toHaveBeenCalled();
+		live.dispose();
+	});
+
+	it("fetches up to the welcome's latest seq when the first page it loads is older", async () => {
+		const client = new QueryClient();
+		const fetchEvents = vi.fn(async () => events([created(msg(2))], 2));
+		const live = new LiveMerge(client, "r", fetchEvents);
+		expect(live.since()).toBeNull();
+		live.welcome(2);
+		cached(client, page([msg(1)], 1));
+		live.push([]);
+		live.flush();
+		await vi.waitFor(() => expect(seqsIn(client)).toEqual([1, 2]));
+		live.dispose();
+	});
+
+	it("folds events into an open window too, which takes new messages once it reaches the present", () => {
+		const client = new QueryClient();
+		cached(client, page([msg(1), msg(2)], 2));
+		client.setQueryData<HistoryData>(roomWindowKey("r", 1), {
+			pages: [page([msg(1), msg(2)], 2)],
+			pageParams: [undefined],
+		});
+		const live = new LiveMerge(client, "r", vi.fn());
+		live.push([react(3, 1), created(msg(4))]);
+		const window = flattenMessages(client.getQueryData<HistoryData>(roomWindowKey("r", 1)));
+		expect(window.map((m) => m.seq)).toEqual([1, 2, 4]);
+		expect(window[0]?.reactions).toHaveLength(1);
 		live.dispose();
 	});
 });

@@ -1,9 +1,163 @@
 import type { InfiniteData } from "@tanstack/solid-query";
 import type { HistoryPage } from "../../../api/protocol/http-api";
-import type { ChatMessage } from "../../../api/protocol/room-protocol";
+import { applyChange, type ChangeEvent, previewAfter } from "../../../api/protocol/message-events";
+import type { ChatMessage, RoomEvent } from "../../../api/protocol/room-protocol";
 
-/** The room's history as TanStack Query holds it: pages oldest first, each page ascending by `seq`. */
+/**
+ * A stretch of the room's history as TanStack Query holds it: pages oldest first, each ascending
+ * by `seq`. In the room's main history the newest page's `latestSeq` is the *cursor*: every event
+ * of the room's log up to it is folded into the cache (live-merge.ts moves it).
+ */
 export type HistoryData = InfiniteData<HistoryPage, unknown>;
+
+/** Where a stretch accepts new messages: anywhere (the main history), or only at its end once it reaches the present. */
+type CreatePolicy = "merge" | "at-present";
+
+/** The cursor: the seq up to which the log is folded into this cache. */
+export function cursorOf(data: HistoryData): number {
+	return data.pages.at(-1)?.latestSeq ?? 0;
+}
+
+/** The same data with the cursor at `seq`. */
+export function withCursor(data: HistoryData, seq: number): HistoryData {
+	const last = data.pages.at(-1);
+	if (!last || last.latestSeq === seq) return data;
+	return { ...data, pages: [...data.pages.slice(0, -1), { ...last, latestSeq: seq }] };
+}
+
+/**
+ * Folds events into the cached pages: new messages are merged by `seq` (a copy with a higher
+ * `rev` replaces an older one), changes are applied to the message they name when it is held
+ * (by `applyChange`, which ignores what is already folded in), and replies follow their parent's
+ * edits and deletion. Events may come twice or out of order. Returns the same object when nothing
+ * changes, so subscribers are not woken for duplicates.
+ */
+export function applyEvents(
+	data: HistoryData,
+	events: readonly RoomEvent[],
+	creates: CreatePolicy = "merge",
+): HistoryData {
+	if (events.length === 0 || data.pages.length === 0) return data;
+	const created: ChatMessage[] = [];
+	const changes: ChangeEvent[] = [];
+	for (const event of events) {
+		if (event.kind === "create") created.push(event.message);
+		else changes.push(event);
+	}
+	let out = data;
+	if (created.length > 0) {
+		if (creates === "merge") out = mergeMessages(out, created);
+		else if (out.pages.at(-1)?.hasNewer === false) {
+			// A window opened around an old message takes live messages only at its end, once it reaches them.
+			const first = out.pages[0]?.messages[0]?.seq ?? Number.POSITIVE_INFINITY;
+			out = mergeMessages(
+				out,
+				created.filter((m) => m.seq > first),
+			);
+		}
+	}
+	if (changes.length > 0) out = applyChanges(out, changes);
+	return out === data ? data : refreshReplies(out, created, changes);
+}
+
+/** Where a seq sits: each page holding it (pages can overlap after a refetch), and its index there. */
+function locate(pages: readonly HistoryPage[], seq: number): Array<[number, number]> {
+	const found: Array<[number, number]> = [];
+	pages.forEach((page, p) => {
+		const list = page.messages;
+		const first = list[0]?.seq;
+		const last = list.at(-1)?.seq;
+		if (first === undefined || last === undefined || seq < first || seq > last) return;
+		let lo = 0;
+		let hi = list.length - 1;
+		while (lo <= hi) {
+			const mid = (lo + hi) >> 1;
+			const at = list[mid]?.seq ?? 0;
+			if (at === seq) {
+				found.push([p, mid]);
+				return;
+			}
+			if (at < seq) lo = mid + 1;
+			else hi = mid - 1;
+		}
+	});
+	return found;
+}
+
+function replaceMessage(pages: HistoryPage[], p: number, i: number, message: ChatMessage): HistoryPage[] {
+	const page = pages[p];
+	if (!page) return pages;
+	const messages = page.messages.slice();
+	messages[i] = message;
+	const next = pages.slice();
+	next[p] = { ...page, messages };
+	return next;
+}
+
+function applyChanges(data: HistoryData, changes: readonly ChangeEvent[]): HistoryData {
+	let pages = data.pages;
+	for (const change of changes) {
+		for (const [p, i] of locate(pages, change.messageSeq)) {
+			const message = pages[p]?.messages[i];
+			if (!message) continue;
+			const folded = applyChange(message, change);
+			if (folded === message) continue;
+			pages = replaceMessage(pages, p, i, folded);
+		}
+	}
+	return pages === data.pages ? data : { ...data, pages };
+}
+
+function held(pages: readonly HistoryPage[], seq: number, id: string): ChatMessage | undefined {
+	for (const [p, i] of locate(pages, seq)) {
+		const message = pages[p]?.messages[i];
+		if (message?.id === id) return message;
+	}
+	return undefined;
+}
+
+/**
+ * A reply shows its parent as it is now. The room keeps that preview up to date, but it is not a
+ * change with a seq of its own (it does not move the reply's `rev`), so a copy of a reply can
+ * carry an older preview than the parent held beside it. Whenever the cache holds the parent, the
+ * reply's preview is taken from it: from the parent a change or a fresh copy just touched, and for
+ * a reply just merged. (Replies come after their parent, so only later messages are looked at.)
+ */
+function refreshReplies(
+	data: HistoryData,
+	created: readonly ChatMessage[],
+	changes: readonly ChangeEvent[],
+): HistoryData {
+	let pages = data.pages;
+	const fix = (p: number, i: number, message: ChatMessage, parent: ChatMessage) => {
+		if (!message.replyTo) return;
+		const replyTo = previewAfter(message.replyTo, parent);
+		if (replyTo !== message.replyTo) pages = replaceMessage(pages, p, i, { ...message, replyTo });
+	};
+	for (const reply of created) {
+		if (!reply.replyTo) continue;
+		const parent = held(pages, reply.replyTo.seq, reply.replyTo.id);
+		if (!parent) continue;
+		for (const [p, i] of locate(pages, reply.seq)) {
+			const message = pages[p]?.messages[i];
+			if (message) fix(p, i, message, parent);
+		}
+	}
+	const parents = new Map<string, number>();
+	for (const m of created) parents.set(m.id, m.seq);
+	for (const c of changes) if (c.kind === "edit" || c.kind === "delete") parents.set(c.messageId, c.messageSeq);
+	for (const [id, seq] of parents) {
+		const parent = held(pages, seq, id);
+		if (!parent) continue;
+		pages.forEach((page, p) => {
+			if ((page.messages.at(-1)?.seq ?? 0) <= seq) return;
+			page.messages.forEach((m, i) => {
+				if (m.seq > seq && m.replyTo?.id === id) fix(p, i, m, parent);
+			});
+		});
+	}
+	return pages === data.pages ? data : { ...data, pages };
+}
 
 function insertSorted(messages: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
 	const bySeq = new Map(messages.map((m) => [m.seq, m]));
@@ -13,17 +167,20 @@ function insertSorted(messages: ChatMessage[], incoming: ChatMessage[]): ChatMes
 
 /**
  * Merges messages (live pushes, backfills) into the cached pages by `seq`: each goes to the newest
- * page whose first message is not after it, a `seq` already present is replaced, not repeated.
- * Returns the same object when nothing changes, so subscribers are not woken for duplicates.
+ * page whose first message is not after it; a `seq` already present is replaced only by a fresher
+ * copy (higher `rev`), never repeated. Returns the same object when nothing changes.
  */
 export function mergeMessages(data: HistoryData, incoming: ChatMessage[]): HistoryData {
 	const pageCount = data.pages.length;
 	if (pageCount === 0 || incoming.length === 0) return data;
 	const appended = appendNewer(data, incoming);
 	if (appended) return appended;
-	const known = new Set<number>();
-	for (const page of data.pages) for (const m of page.messages) known.add(m.seq);
-	const fresh = incoming.filter((m) => !known.has(m.seq));
+	const known = new Map<number, ChatMessage>();
+	for (const page of data.pages) for (const m of page.messages) known.set(m.seq, m);
+	const fresh = incoming.filter((m) => {
+		const held = known.get(m.seq);
+		return !held || m.rev > held.rev;
+	});
 	if (fresh.length === 0) return data;
 
 	const buckets = new Map<number, ChatMessage[]>();
@@ -32,11 +189,9 @@ export function mergeMessages(data: HistoryData, incoming: ChatMessage[]): Histo
 		while (target > 0 && (data.pages[target]?.messages[0]?.seq ?? Number.POSITIVE_INFINITY) > m.seq) target--;
 		buckets.set(target, [...(buckets.get(target) ?? []), m]);
 	}
-	const newest = Math.max(...fresh.map((m) => m.seq));
 	const pages = data.pages.map((page, i) => {
 		const add = buckets.get(i);
-		const merged = add ? { ...page, messages: insertSorted(page.messages, add) } : page;
-		return i === pageCount - 1 && newest > merged.latestSeq ? { ...merged, latestSeq: newest } : merged;
+		return add ? { ...page, messages: insertSorted(page.messages, add) } : page;
 	});
 	return { ...data, pages };
 }
@@ -56,8 +211,7 @@ function appendNewer(data: HistoryData, incoming: ChatMessage[]): HistoryData | 
 		if (m.seq <= previous) return null;
 		previous = m.seq;
 	}
-	const messages = [...last.messages, ...incoming];
-	const pages = [...data.pages.slice(0, -1), { ...last, messages, latestSeq: Math.max(last.latestSeq, previous) }];
+	const pages = [...data.pages.slice(0, -1), { ...last, messages: [...last.messages, ...incoming] }];
 	return { ...data, pages };
 }
 
@@ -76,36 +230,4 @@ export function flattenMessages(data: HistoryData | undefined): ChatMessage[] {
 		last = m.seq;
 	}
 	return out;
-}
-
-/**
- * What the client holds, for `hello {since}`: the highest seq in the cache, or, when the cache
- * holds no message, the room's latest seq when the page was fetched (0 for an empty room). Null
- * only when nothing was loaded yet; then the room cannot replay, and the first page covers it.
- */
-export function latestCachedSeq(data: HistoryData | undefined): number | null {
-	const last = data?.pages.at(-1);
-	if (!last) return null;
-	return last.messages.at(-1)?.seq ?? last.latestSeq;
-}
-
-/**
- * The first hole in what the cache should hold. Room seqs are consecutive (pruning only removes
- * the oldest), so the cache should run without holes from its first message, or from the room's
- * oldest seq when nothing older is left to load (which covers a cache that held no message at
- * all), up to `knownLatest`, the highest seq the room said it has. A hole means messages were
- * missed and must be fetched.
- */
-export function findGap(data: HistoryData | undefined, knownLatest = 0): { after: number; before: number } | null {
-	const oldestPage = data?.pages[0];
-	if (!data || !oldestPage) return null;
-	const messages = flattenMessages(data);
-	const first = messages[0]?.seq;
-	let previous = !oldestPage.hasMore ? oldestPage.oldestSeq - 1 : first === undefined ? null : first - 1;
-	if (previous === null) return null;
-	for (const m of messages) {
-		if (m.seq > previous + 1) return { after: previous, before: m.seq };
-		previous = Math.max(previous, m.seq);
-	}
-	return knownLatest > previous ? { after: previous, before: knownLatest + 1 } : null;
 }

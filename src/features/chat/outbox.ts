@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { ReplyPreviewSchema } from "../../../api/protocol/message-events";
 import { ClientIdSchema } from "../../../api/protocol/room-protocol";
 
 /**
@@ -17,6 +18,8 @@ const OutboxEntrySchema = v.object({
 	/** queued: waiting for an open socket; sending: on the wire, awaiting its ack; failed: needs Retry. */
 	status: v.picklist(["queued", "sending", "failed"]),
 	error: v.optional(v.string()),
+	/** The message this one answers, as it looked when the reply was written. */
+	replyTo: v.optional(ReplyPreviewSchema),
 });
 export type OutboxEntry = v.InferOutput<typeof OutboxEntrySchema>;
 
@@ -62,8 +65,8 @@ export class Outbox {
 		return this.entries.find((e) => e.clientId === clientId);
 	}
 
-	add(clientId: string, text: string, createdAt: number): OutboxEntry {
-		const entry: OutboxEntry = { clientId, text, createdAt, status: "queued" };
+	add(clientId: string, text: string, createdAt: number, replyTo?: OutboxEntry["replyTo"]): OutboxEntry {
+		const entry: OutboxEntry = { clientId, text, createdAt, status: "queued", ...(replyTo ? { replyTo } : {}) };
 		this.write(entry);
 		return entry;
 	}

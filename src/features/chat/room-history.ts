@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useQueryClient } from "@tanstack/solid-query";
 import { createCacheSignal } from "../../query-data";
 import type { HistoryData } from "./message-cache";
-import { roomHistoryKey, roomHistoryQuery } from "./message-queries";
+import { roomHistoryKey, roomHistoryQuery, roomWindowKey, roomWindowQuery } from "./message-queries";
 
 /** A cached history older than this is refreshed when the room is entered again. */
 const STALE_ON_ENTRY_MS = 2_000;
@@ -44,3 +44,26 @@ function refreshOnEntry(queryClient: ReturnType<typeof useQueryClient>, roomId: 
 }
 
 export type RoomHistory = ReturnType<typeof createRoomHistory>;
+
+/**
+ * The history around one message (a permalink, a reply's parent), read the same way as the room's
+ * history: status and paging flags from the query, data straight from the cache.
+ */
+export function createRoomWindow(roomId: string, seq: number) {
+	const queryClient = useQueryClient();
+	const query = useInfiniteQuery(() => ({
+		...roomWindowQuery(roomId, seq, (history) => history.pages.length),
+		notifyOnChangeProps: [
+			"status",
+			"error",
+			"hasPreviousPage",
+			"isFetchingPreviousPage",
+			"hasNextPage",
+			"isFetchingNextPage",
+			"isPending",
+			"isError",
+		],
+	}));
+	const data = createCacheSignal<HistoryData>(queryClient, roomWindowKey(roomId, seq));
+	return { query, data };
+}

@@ -1,9 +1,11 @@
 import { useQueryClient } from "@tanstack/solid-query";
 import { createSignal, onCleanup } from "solid-js";
-import type { Author, ChatMessage, ErrorFrame } from "../../../api/protocol/room-protocol";
+import type { ReplyPreview } from "../../../api/protocol/message-events";
+import type { Author, ChatMessage, ErrorFrame, Role } from "../../../api/protocol/room-protocol";
 import { sessionAlive } from "../auth/session-queries";
+import { type ChangeFrame, ChangeQueue } from "./change-queue";
 import { LiveMerge } from "./live-merge";
-import { type HistoryData, latestCachedSeq } from "./message-cache";
+import { flattenMessages, type HistoryData } from "./message-cache";
 import { roomHistoryKey } from "./message-queries";
 import { Outbox, type OutboxEntry } from "./outbox";
 import { type ConnectionState, RoomSocket, roomSocketUrl } from "./room-socket";
@@ -17,7 +19,8 @@ const SEND_ERRORS: Partial<Record<ErrorFrame["code"], string>> = {
 
 /**
  * The Solid side of a room: connects the framework-free socket, the history cache, the
- * persisted outbox and its send queue, and exposes them as signals. One per mounted room view.
+ * persisted outbox and its send queue, the queue of changes to messages, and exposes them as
+ * signals. One per mounted room view.
  */
 export function createRoomSession(
 	roomId: () => string,
@@ -31,12 +34,15 @@ export function createRoomSession(
 	const live = new LiveMerge(queryClient, id);
 	const outbox = new Outbox(`parlor:outbox:${me.id}:${id}`);
 	const [pending, setPending] = createSignal<OutboxEntry[]>(outbox.list());
+	const [changes, setChanges] = createSignal<ChangeFrame[]>([]);
 	const [connection, setConnection] = createSignal<ConnectionState>("connecting");
 	const [present, setPresent] = createSignal<Author[]>([]);
 	const [typing, setTyping] = createSignal<Author[]>([]);
 	const [limited, setLimited] = createSignal(false);
+	const [role, setRole] = createSignal<Role>("member");
+	/** The last refusal of a change, shown briefly (a change has no row of its own to show it on). */
+	const [notice, setNotice] = createSignal<string | null>(null);
 	const typingNotices = new TypingNotices(setTyping);
-	let author: Author = me;
 
 	/** A message of this user's that the room stored (seen live, in a replay or in history) leaves the outbox. */
 	const settle = (messages: readonly ChatMessage[]) => {
@@ -44,7 +50,7 @@ export function createRoomSession(
 		for (const m of messages) if (m.author.id === me.id && outbox.get(m.clientId)) queue.stored(m.clientId);
 	};
 
-	const socket = new RoomSocket(roomSocketUrl(id), () => latestCachedSeq(queryClient.getQueryData<HistoryData>(key)), {
+	const socket = new RoomSocket(roomSocketUrl(id), () => live.since(), {
 		onState: (state) => {
 			setConnection(state);
 			if (state === "open") return;
@@ -53,32 +59,39 @@ export function createRoomSession(
 			typingNotices.dispose();
 			setTyping([]);
 			queue.disconnected();
+			changeQueue.disconnected();
 		},
 		onWelcome: (frame) => {
-			author = frame.you;
-			live.known(frame.latestSeq);
+			setRole(frame.role);
+			live.welcome(frame.latestSeq);
 			queue.connected();
+			changeQueue.connected();
 		},
-		onMessages: (messages) => {
-			live.push(messages);
-			settle(messages);
-			for (const message of messages) typingNotices.stopped(message.author.id);
+		onEvents: (events) => {
+			live.push(events);
+			const created = events.flatMap((e) => (e.kind === "create" ? [e.message] : []));
+			settle(created);
+			for (const message of created) typingNotices.stopped(message.author.id);
 		},
+		onRole: setRole,
 		onPresence: setPresent,
 		onTyping: (user) => typingNotices.noticed(user),
 		onAck: (ack) => {
-			const entry = outbox.get(ack.clientId);
-			if (!entry) return;
-			// A resend of a stored message is acked without a broadcast: rebuild it from the ack.
-			live.push(
-				[{ seq: ack.seq, id: ack.id, createdAt: ack.createdAt, clientId: ack.clientId, text: entry.text, author }],
-				{ now: true },
-			);
-			queue.stored(ack.clientId);
+			// The stored event was broadcast just before its ack: show it before the optimistic copy goes.
+			live.flush();
+			if (outbox.get(ack.clientId)) queue.stored(ack.clientId);
+			else changeQueue.acked(ack.clientId);
 		},
 		onError: (error) => {
-			if (error.code === "rate_limited") return queue.rateLimited(error.ref, error.retryAfterMs ?? 1_000);
-			if (error.ref && outbox.get(error.ref)) queue.failed(error.ref, SEND_ERRORS[error.code] ?? error.message);
+			if (error.code === "rate_limited") {
+				const retryAfter = error.retryAfterMs ?? 1_000;
+				if (error.ref && changeQueue.has(error.ref)) return changeQueue.rateLimited(error.ref, retryAfter);
+				// A refusal without a ref (the frame budget) may have been any frame: both queues resend.
+				if (!error.ref) changeQueue.rateLimited(undefined, retryAfter);
+				return queue.rateLimited(error.ref, retryAfter);
+			}
+			if (error.ref && outbox.get(error.ref)) return queue.failed(error.ref, SEND_ERRORS[error.code] ?? error.message);
+			if (error.ref && changeQueue.refused(error.ref)) setNotice(error.message);
 		},
 		onReset: (frame) => void live.reset(frame.latestSeq),
 		onSessionEnded,
@@ -86,6 +99,7 @@ export function createRoomSession(
 		onLeftRoom,
 	});
 	const queue = new SendQueue(outbox, socket, setLimited);
+	const changeQueue = new ChangeQueue(socket, setChanges);
 	const unsubscribe = outbox.subscribe(setPending);
 	// A reload can find its outbox already stored (acked just before the page went): history says so.
 	const unwatch = queryClient.getQueryCache().subscribe((event) => {
@@ -100,22 +114,49 @@ export function createRoomSession(
 		socket.close();
 		live.dispose();
 		queue.dispose();
+		changeQueue.dispose();
 		outbox.dispose();
 		typingNotices.dispose();
 	});
 
+	const change = (frame: ChangeFrame) => {
+		setNotice(null);
+		changeQueue.add(frame);
+	};
+
 	return {
 		connection,
 		pending,
+		/** Edits, deletes and reactions not yet confirmed, shown as if done. */
+		changes,
+		/** What this user may do here: the owner and moderators delete anyone's messages. */
+		role,
+		/** Why the last change was refused, until the next one. */
+		notice,
+		dismissNotice: () => setNotice(null),
 		/** True while the room holds this user's sends back for sending too fast. */
 		limited,
 		/** Users in the room now, each once, by name; empty while not connected. */
 		present,
 		/** Other users typing now. */
 		typing,
-		send(text: string): void {
-			queue.add(crypto.randomUUID(), text);
+		send(text: string, replyTo?: ReplyPreview): void {
+			queue.add(crypto.randomUUID(), text, replyTo);
 			typingSender.reset();
+		},
+		edit: (messageId: string, text: string) => change({ type: "edit", clientId: crypto.randomUUID(), messageId, text }),
+		remove: (messageId: string, reason?: string) =>
+			change({ type: "delete", clientId: crypto.randomUUID(), messageId, ...(reason ? { reason } : {}) }),
+		react: (messageId: string, emoji: string, on: boolean) =>
+			change({ type: "react", clientId: crypto.randomUUID(), messageId, emoji, on }),
+		/** The newest stored message of this user's, for "Up edits your last message". */
+		lastOwn(): ChatMessage | undefined {
+			const messages = flattenMessages(queryClient.getQueryData<HistoryData>(key));
+			for (let i = messages.length - 1; i >= 0; i--) {
+				const m = messages[i];
+				if (m && m.author.id === me.id && !m.deleted) return m;
+			}
+			return undefined;
 		},
 		/** Call on every edit of the draft; the room hears about it at most every couple of seconds. */
 		typed: () => typingSender.typed(),

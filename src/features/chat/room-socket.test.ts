@@ -3,6 +3,7 @@ import {
 	CLOSE_DISPLACED,
 	CLOSE_FLOODING,
 	CLOSE_LEFT_ROOM,
+	CLOSE_PROTOCOL_OUTDATED,
 	CLOSE_SESSION_ENDED,
 	PROTOCOL_VERSION,
 } from "../../../api/protocol/room-protocol";
@@ -49,6 +50,7 @@ class FakeSocket extends EventTarget {
 			protocol: PROTOCOL_VERSION,
 			roomId: "r",
 			you: { id: "u", name: "U", image: null, guest: false },
+			role: "member",
 			connectionId: "c",
 			oldestSeq: 1,
 			latestSeq: 0,
@@ -61,7 +63,8 @@ function handlers(alive: boolean) {
 	const h = {
 		onState: vi.fn((state: ConnectionState) => void states.push(state)),
 		onWelcome: vi.fn(),
-		onMessages: vi.fn(),
+		onEvents: vi.fn(),
+		onRole: vi.fn(),
 		onAck: vi.fn(),
 		onError: vi.fn(),
 		onReset: vi.fn(),
@@ -102,7 +105,7 @@ async function connected(alive = true) {
 describe("RoomSocket", () => {
 	it("resumes with hello {since} on open and is open once welcomed", async () => {
 		const { socket, ws, h, states } = await connected();
-		expect(JSON.parse(ws.sent[0] ?? "{}")).toEqual({ type: "hello", since: 7 });
+		expect(JSON.parse(ws.sent[0] ?? "{}")).toEqual({ type: "hello", protocol: PROTOCOL_VERSION, since: 7 });
 		expect(h.onWelcome).toHaveBeenCalledOnce();
 		expect(states.at(-1)).toBe("open");
 		expect(socket.send({ type: "typing" })).toBe(true);
@@ -146,6 +149,38 @@ describe("RoomSocket", () => {
 		await settle();
 		expect(h.onLeftRoom).toHaveBeenCalledOnce();
 		expect(FakeSocket.all).toHaveLength(1);
+	});
+
+	it("on 4010 (the room speaks a newer protocol) says so and does not reconnect", async () => {
+		const { ws, states } = await connected();
+		ws.receive({ type: "error", code: "protocol_outdated", message: "Reload the page." });
+		ws.close(CLOSE_PROTOCOL_OUTDATED, "Protocol outdated; reload.");
+		await settle();
+		expect(states.at(-1)).toBe("outdated");
+		expect(FakeSocket.all).toHaveLength(1);
+	});
+
+	it("hands events and role changes to their handlers", async () => {
+		const { ws, h, socket } = await connected();
+		const events = [
+			{
+				kind: "react",
+				seq: 2,
+				messageId: "m",
+				messageSeq: 1,
+				at: 1,
+				emoji: "👍",
+				user: { id: "a", name: "A" },
+				on: true,
+			},
+		];
+		ws.receive({ type: "events", events });
+		ws.receive({ type: "role", role: "moderator" });
+		// Not in the protocol: dropped, not handed on.
+		ws.receive({ type: "events", events: [{ kind: "nonsense", seq: 3 }] });
+		expect(h.onEvents).toHaveBeenCalledExactlyOnceWith(events);
+		expect(h.onRole).toHaveBeenCalledExactlyOnceWith("moderator");
+		socket.close();
 	});
 
 	it("on 4008 (told to slow down and did not) reconnects after its backoff", async () => {

@@ -2,25 +2,32 @@ import ReconnectingWebSocket from "partysocket/ws";
 import {
 	type AckFrame,
 	type Author,
-	type ChatMessage,
 	CLOSE_DISPLACED,
 	CLOSE_LEFT_ROOM,
+	CLOSE_PROTOCOL_OUTDATED,
 	CLOSE_SESSION_ENDED,
 	type ClientMessage,
 	type ErrorFrame,
 	PING_FRAME,
 	PONG_FRAME,
+	PROTOCOL_VERSION,
 	parseServerMessage,
 	type ResetFrame,
+	type Role,
+	type RoomEvent,
 	type WelcomeFrame,
 } from "../../../api/protocol/room-protocol";
 
-export type ConnectionState = "connecting" | "open" | "reconnecting" | "offline" | "displaced" | "closed";
+/** `outdated`: the room speaks a newer protocol than this page (a deploy happened); only a reload helps. */
+export type ConnectionState = "connecting" | "open" | "reconnecting" | "offline" | "displaced" | "outdated" | "closed";
 
 export type RoomSocketHandlers = {
 	onState(state: ConnectionState): void;
 	onWelcome(frame: WelcomeFrame): void;
-	onMessages(messages: ChatMessage[]): void;
+	/** New messages and changes to messages, in seq order (live, or the replay after welcome). */
+	onEvents(events: RoomEvent[]): void;
+	/** The owner changed what this user may do here. */
+	onRole(role: Role): void;
 	onAck(frame: AckFrame): void;
 	onError(frame: ErrorFrame): void;
 	onReset(frame: ResetFrame): void;
@@ -101,7 +108,8 @@ export class RoomSocket {
 		this.ws.addEventListener("open", () => {
 			attempt = 0;
 			const since = this.since();
-			this.ws.send(JSON.stringify(since === null ? { type: "hello" } : { type: "hello", since }));
+			const hello: ClientMessage = { type: "hello", protocol: PROTOCOL_VERSION, ...(since === null ? {} : { since }) };
+			this.ws.send(JSON.stringify(hello));
 			this.startPings();
 		});
 		this.ws.addEventListener("message", (event) => this.receive(event.data));
@@ -115,6 +123,11 @@ export class RoomSocket {
 				this.ws.close();
 				this.setState("reconnecting");
 				void this.confirmSession();
+				return;
+			}
+			if (event.code === CLOSE_PROTOCOL_OUTDATED) {
+				this.ws.close();
+				this.setState("outdated");
 				return;
 			}
 			if (event.code === CLOSE_LEFT_ROOM) {
@@ -185,11 +198,11 @@ export class RoomSocket {
 				this.setState("open");
 				this.handlers.onWelcome(frame);
 				break;
-			case "message":
-				this.handlers.onMessages([frame.message]);
+			case "events":
+				this.handlers.onEvents(frame.events);
 				break;
-			case "messages":
-				this.handlers.onMessages(frame.messages);
+			case "role":
+				this.handlers.onRole(frame.role);
 				break;
 			case "ack":
 				this.handlers.onAck(frame);
@@ -228,7 +241,8 @@ export class RoomSocket {
 	}
 
 	private reconnectIfDown(): void {
-		if (!this.ready && this.state !== "closed" && this.state !== "displaced") this.reconnect();
+		if (!this.ready && this.state !== "closed" && this.state !== "displaced" && this.state !== "outdated")
+			this.reconnect();
 	}
 
 	private ping(): void {

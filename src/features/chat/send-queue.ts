@@ -63,8 +63,8 @@ export class SendQueue {
 		return this.resumeTimer !== undefined;
 	}
 
-	add(clientId: string, text: string): OutboxEntry {
-		const entry = this.outbox.add(clientId, text, this.timers.now());
+	add(clientId: string, text: string, replyTo?: OutboxEntry["replyTo"]): OutboxEntry {
+		const entry = this.outbox.add(clientId, text, this.timers.now(), replyTo);
 		this.pump();
 		return entry;
 	}
@@ -155,7 +155,12 @@ export class SendQueue {
 				this.failed(entry.clientId, "Not sent for over an hour, so it was held back.");
 				continue;
 			}
-			const frame: ClientMessage = { type: "send", clientId: entry.clientId, text: entry.text };
+			const frame: ClientMessage = {
+				type: "send",
+				clientId: entry.clientId,
+				text: entry.text,
+				...(entry.replyTo ? { replyTo: entry.replyTo.id } : {}),
+			};
 			// Within the character limit but too big once encoded: the room would close the socket.
 			if (clientFrameTooLarge(frame)) {
 				const kb = Math.ceil(utf8Bytes(JSON.stringify(frame)) / 1024);

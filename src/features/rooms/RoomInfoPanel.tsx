@@ -1,16 +1,13 @@
 import { useQueryClient } from "@tanstack/solid-query";
 import { useNavigate } from "@tanstack/solid-router";
-import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
-import type { MemberPage } from "../../../api/protocol/http-api";
+import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { DEFAULT_ROOM_ID } from "../../../api/protocol/room-id";
 import type { Author } from "../../../api/protocol/room-protocol";
-import { Avatar } from "../../components/ui/Avatar";
 import { Button } from "../../components/ui/Button";
-import { UserName } from "../../components/ui/Names";
 import { createQueryData } from "../../query-data";
+import { Members, ModerationLog } from "./RoomMembers";
 import {
 	createInvite,
-	fetchMembers,
 	inviteUrl,
 	leaveRoom,
 	revokeInvite,
@@ -113,58 +110,6 @@ function Invites(props: { roomId: string }) {
 	);
 }
 
-/** The room's members a page at a time: a big room does not send thousands of names at once. */
-function Members(props: { roomId: string; first: MemberPage; presentIds: Set<string> }) {
-	const [more, setMore] = createSignal<MemberPage[]>([]);
-	const [loading, setLoading] = createSignal(false);
-	// A refetched first page starts the list over; the pages after it would repeat people.
-	createEffect(
-		on(
-			() => props.first,
-			() => setMore([]),
-			{ defer: true },
-		),
-	);
-	const members = () => [...props.first.members, ...more().flatMap((page) => page.members)];
-	const next = () => (more().at(-1) ?? props.first).next;
-	async function loadMore() {
-		const cursor = next();
-		if (!cursor || loading()) return;
-		setLoading(true);
-		try {
-			const page = await fetchMembers(props.roomId, cursor);
-			setMore((pages) => [...pages, page]);
-		} finally {
-			setLoading(false);
-		}
-	}
-	return (
-		<section aria-labelledby="members-title" class="space-y-2">
-			<h3 id="members-title" class="text-sm font-semibold">
-				Members
-			</h3>
-			<ul class="space-y-1.5">
-				<For each={members()}>
-					{(member) => (
-						<li class="flex items-center gap-2">
-							<Avatar name={member.name} image={member.image} seed={member.id} size="sm" />
-							<UserName name={member.name} guest={member.guest} class="flex-1" />
-							<Show when={props.presentIds.has(member.id)}>
-								<span class="text-xs text-emerald-700 dark:text-emerald-400">here now</span>
-							</Show>
-						</li>
-					)}
-				</For>
-			</ul>
-			<Show when={next()}>
-				<Button variant="ghost" class="w-full" disabled={loading()} onClick={loadMore}>
-					Show more members
-				</Button>
-			</Show>
-		</section>
-	);
-}
-
 /** Everything about the room: who is in it, what it keeps, what it costs; invites and leaving. */
 export function RoomInfoPanel(props: { roomId: string; present: Author[]; onClose: () => void }) {
 	const queryClient = useQueryClient();
@@ -237,7 +182,15 @@ export function RoomInfoPanel(props: { roomId: string; present: Author[]; onClos
 								bounded: older messages are removed as new ones arrive.
 							</p>
 						</details>
-						<Members roomId={props.roomId} first={d().members} presentIds={presentIds()} />
+						<Members
+							roomId={props.roomId}
+							first={d().members}
+							presentIds={presentIds()}
+							viewerIsOwner={d().room.role === "owner"}
+						/>
+						<Show when={d().room.role !== "member"}>
+							<ModerationLog roomId={props.roomId} />
+						</Show>
 						<Show when={d().room.visibility === "private"}>
 							<Invites roomId={props.roomId} />
 						</Show>

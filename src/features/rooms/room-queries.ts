@@ -1,12 +1,13 @@
 import { type QueryClient, queryOptions } from "@tanstack/solid-query";
-import * as v from "valibot";
 import {
+	AuditLogSchema,
 	type CreateRoomBody,
 	type Invite,
 	InviteListSchema,
 	type InvitePreview,
 	InvitePreviewSchema,
 	InviteSchema,
+	MarkReadResponseSchema,
 	type MemberPage,
 	MemberPageSchema,
 	RoomDetailsSchema,
@@ -84,18 +85,20 @@ export async function revokeInvite(roomId: string, token: string): Promise<void>
 	});
 }
 
-const MarkReadResponseSchema = v.object({ lastReadSeq: v.number() });
-
 /**
- * Moves the read marker and shows the result in the sidebar at once; other tabs and devices
- * pick it up on their next poll.
+ * Moves the read marker to a message (its seq, and its ordinal `n`, which unread counts use) and
+ * shows the result in the sidebar at once; other tabs and devices pick it up on their next poll.
  */
-export async function markRead(queryClient: QueryClient, roomId: string, seq: number): Promise<void> {
-	setReadLocally(queryClient, roomId, seq);
+export async function markRead(
+	queryClient: QueryClient,
+	roomId: string,
+	read: { seq: number; n: number },
+): Promise<void> {
+	setReadLocally(queryClient, roomId, read.seq);
 	const { lastReadSeq } = await must(
 		request(`/api/rooms/${encodeURIComponent(roomId)}/read`, MarkReadResponseSchema, {
 			method: "PUT",
-			body: JSON.stringify({ seq }),
+			body: JSON.stringify(read),
 			// Sent as the page goes away too: the browser finishes it after the page is gone.
 			keepalive: true,
 		}),
@@ -111,7 +114,8 @@ function setReadLocally(queryClient: QueryClient, roomId: string, seq: number): 
 						if (room.id !== roomId || !room.member) return room;
 						const lastReadSeq = Math.max(room.lastReadSeq ?? 0, seq);
 						const latestSeq = Math.max(room.latestSeq, lastReadSeq);
-						return { ...room, lastReadSeq, latestSeq, unread: latestSeq - lastReadSeq };
+						// Read up to the newest message the reader has: nothing of it is unread now.
+						return { ...room, lastReadSeq, latestSeq, unread: 0 };
 					}),
 				}
 			: list,
@@ -121,4 +125,19 @@ function setReadLocally(queryClient: QueryClient, roomId: string, seq: number): 
 /** The URL someone can open to join a private room. */
 export function inviteUrl(token: string): string {
 	return `${window.location.origin}/invite/${token}`;
+}
+
+/** Moderator deletions in a room (its owner and moderators only). */
+export const auditQuery = (roomId: string) =>
+	queryOptions({
+		queryKey: ["room-audit", roomId] as const,
+		queryFn: () => must(request(`/api/rooms/${encodeURIComponent(roomId)}/audit`, AuditLogSchema)),
+	});
+
+/** The owner names a member moderator, or takes it back. */
+export async function setMemberRole(roomId: string, userId: string, role: "moderator" | "member"): Promise<void> {
+	await request(`/api/rooms/${encodeURIComponent(roomId)}/members/${encodeURIComponent(userId)}/role`, null, {
+		method: "PUT",
+		body: JSON.stringify({ role }),
+	});
 }

@@ -1,4 +1,4 @@
-import { createFileRoute, notFound, useNavigate } from "@tanstack/solid-router";
+import { createFileRoute, notFound, useNavigate, useParams } from "@tanstack/solid-router";
 import { Show } from "solid-js";
 import * as v from "valibot";
 import { parseRoomId } from "../../../api/protocol/room-id";
@@ -27,6 +27,17 @@ function RoomRoute() {
 	const search = Route.useSearch();
 	const context = Route.useRouteContext();
 	const navigate = useNavigate({ from: Route.fullPath });
+	// A permalink (the child route /m/:seq) opens the room at one message; the room stays mounted
+	// when the reader moves between it and the live end.
+	const child = useParams({ strict: false });
+	const anchor = () => {
+		const seq = (child() as { seq?: unknown }).seq;
+		return typeof seq === "number" ? seq : null;
+	};
+	const setAnchor = (seq: number | null) => {
+		if (seq === null) void navigate({ to: "/rooms/$roomId", params: { roomId: params().roomId } });
+		else void navigate({ to: "/rooms/$roomId/m/$seq", params: { roomId: params().roomId, seq } });
+	};
 	const me = () => {
 		const user = context().me.user;
 		return { id: user.id, name: user.name, image: user.image, guest: user.isGuest };
@@ -48,7 +59,16 @@ function RoomRoute() {
 	return (
 		// keyed: another room is another session (socket, outbox, cache), not an update of this one.
 		<Show when={params().roomId} keyed>
-			{(roomId) => <RoomView roomId={roomId} me={me()} infoOpen={search().info === true} onInfo={setInfo} />}
+			{(roomId) => (
+				<RoomView
+					roomId={roomId}
+					me={me()}
+					anchor={anchor()}
+					onAnchor={setAnchor}
+					infoOpen={search().info === true}
+					onInfo={setInfo}
+				/>
+			)}
 		</Show>
 	);
 }
