@@ -53,7 +53,14 @@ async function firstPaint(context: BrowserContext, variant: Variant, base: strin
 	return round(percentile(samples, 50));
 }
 
-/** Frame rate and long frames while a publisher posts `rate` messages/s into the open room. */
+const EMOJI = ["👍", "🎉", "😂", "❤️", "👀", "🔥", "🙏", "✅"];
+
+/**
+ * Frame rate and long frames while a publisher posts `rate` messages/s into the open room, as a
+ * living room looks (issue 18): every fourth message is a reply to an earlier one, and with every
+ * second message the publisher toggles a reaction on one of the newest messages, so rows change
+ * after they are drawn.
+ */
 async function framesUnderLoad(page: Page, base: string, room: string, rate: number, seconds: number) {
 	await page.evaluate(() => {
 		const w = window as unknown as { __frames: number[]; __recording: boolean };
@@ -71,9 +78,26 @@ async function framesUnderLoad(page: Page, base: string, room: string, rate: num
 		{ cookie, origin: base },
 		false,
 	);
+	const recent: string[] = [];
+	ws.on("message", (data) => {
+		const ack = /"type":"ack","clientId":"fps-[0-9a-z]+","seq":\d+,"id":"([0-9A-Z]+)"/.exec(String(data));
+		if (ack?.[1]) recent.push(ack[1]);
+		if (recent.length > 20) recent.shift();
+	});
+	let sent = 0;
 	await sendOnSchedule(Math.round(rate * seconds), rate, () => {
 		const id = 900_000_000 + Math.floor(Math.random() * 1e8);
-		ws.send(`{"type":"send","clientId":"fps-${id.toString(36)}","text":"${messageText(id)}"}`);
+		const i = sent++;
+		const parent = recent[0];
+		const reply = i % 4 === 0 && parent ? `,"replyTo":"${parent}"` : "";
+		ws.send(`{"type":"send","clientId":"fps-${id.toString(36)}","text":"${messageText(id)}"${reply}}`);
+		const target = recent.at(-1 - (i % 5));
+		if (i % 2 === 0 && target) {
+			const emoji = EMOJI[(i >> 1) % EMOJI.length];
+			ws.send(
+				JSON.stringify({ type: "react", clientId: `fpsr-${id.toString(36)}`, messageId: target, emoji, on: true }),
+			);
+		}
 	});
 	await sleep(300);
 	ws.terminate();

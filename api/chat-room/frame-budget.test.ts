@@ -6,6 +6,7 @@ import {
 	newClientId,
 	openSocket,
 	type RoomSocket,
+	reactFrame,
 	roomPath,
 	sendFrame,
 } from "../../tests/workers/room-socket";
@@ -47,6 +48,8 @@ describe("frame budget (issue 15.9)", () => {
 		["bad JSON", () => "{nope"],
 		["an unknown type", () => JSON.stringify({ type: "shout" })],
 		["send", () => JSON.stringify(sendFrame(newClientId(), "spam"))],
+		// Reactions cost a frame like anything else (issue 18).
+		["react", () => JSON.stringify(reactFrame(newClientId(), "01ARZ3NDEKTSV4RRFFQ69G5FAV", "👍"))],
 	])("tells a socket flooding %s to slow down, then closes it with 4008", async (_label, frame) => {
 		const room = await freshRoom("flood");
 		const socket = await joined(room);

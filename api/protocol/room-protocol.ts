@@ -7,7 +7,7 @@ import { SeqSchema } from "./seq";
  * discriminated by `type`. Client and server both import this module; it must stay free of
  * platform imports (no `cloudflare:*`, no DOM).
  */
-export const PROTOCOL_VERSION = 4;
+export { PROTOCOL_VERSION } from "./version";
 
 /** Frames larger than this (in UTF-8 bytes) close the socket with 1009. */
 export const MAX_FRAME_BYTES = 16 * 1024;

@@ -1,5 +1,5 @@
 import WebSocket from "ws";
-import { PROTOCOL_VERSION } from "../../api/protocol/room-protocol.ts";
+import { PROTOCOL_VERSION } from "../../api/protocol/version.ts";
 
 const octet = () => 1 + Math.floor(Math.random() * 254);
 

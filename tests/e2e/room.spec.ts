@@ -188,7 +188,7 @@ test.describe("the room", () => {
 			ws.onMessage((frame) => server.send(frame));
 			// The frame reaches the room, but the ack (and the echo) never come back: the page cannot know.
 			server.onMessage((frame) => {
-				if (swallowAnswers && /"type":"(ack|message)"/.test(String(frame))) return;
+				if (swallowAnswers && /"type":"(ack|events)"/.test(String(frame))) return;
 				ws.send(frame);
 			});
 		});

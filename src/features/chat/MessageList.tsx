@@ -1,16 +1,12 @@
 import { createVirtualizer } from "@tanstack/solid-virtual";
-import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
 import type { ChatRow } from "./chat-rows";
 import { MessageRow } from "./MessageRow";
 import type { MessageActions } from "./message-actions";
 import { captureReadingPosition, holdReadingPosition, type ReadingPosition } from "./reading-position";
 
-/**
- * How long the list must stay away from the end before it counts as scrolled up. Every appended
- * message leaves it short of the end for a frame, until the follow scroll lands; counting that as
- * "scrolled up" would flip the "Jump to present" button and the tab title's count twice per message.
- */
-const LEFT_END_AFTER_MS = 150;
+/** Within this many px of the end, the list is at the end. */
+const END_THRESHOLD = 48;
 
 /** Rows this close to the top (or, in a window, the bottom) load the next page before the reader hits the edge. */
 const LOAD_OLDER_WITHIN = 3;
@@ -68,35 +64,43 @@ export function MessageList(props: {
 		estimateSize: (index) => estimateSize(layoutRows[index]),
 		getItemKey: (index) => layoutRows[index]?.key ?? index,
 		anchorTo: "end",
-		// Following new rows makes sense only at the room's live end; at a window's end a newer page is appended, not followed.
+		// Following new rows is for the room's live end. A window opened at a message keeps that
+		// message where it is: newer pages and live messages are appended below it, not followed.
 		get followOnAppend() {
-			return props.hasNewer !== true;
+			return props.anchorSeq === null || props.anchorSeq === undefined;
 		},
-		scrollEndThreshold: 48,
+		scrollEndThreshold: END_THRESHOLD,
 		overscan: 8,
 		onChange: (instance) => {
-			noteEnd(instance.isAtEnd());
+			if (!atEnd() || !settled()) {
+				if (instance.isAtEnd()) reachedEnd();
+			}
 			maybeLoadOlder();
 			maybeLoadNewer();
 		},
 	});
 
-	let leaving: ReturnType<typeof setTimeout> | undefined;
-	function noteEnd(end: boolean) {
-		if (end) {
-			clearTimeout(leaving);
-			leaving = undefined;
-			setAtEnd(true);
-			setSeenSeq(props.latestSeq);
-			setSettled(true);
-		} else if (atEnd() && leaving === undefined) {
-			leaving = setTimeout(() => {
-				leaving = undefined;
-				if (!virtualizer.isAtEnd()) setAtEnd(false);
-			}, LEFT_END_AFTER_MS);
-		}
+	function reachedEnd() {
+		setAtEnd(true);
+		setSeenSeq(props.latestSeq);
+		setSettled(true);
 	}
-	onCleanup(() => clearTimeout(leaving));
+	let lastScrollTop = 0;
+	/**
+	 * On every scroll: at the end is at the end; the list leaves it only by moving up. Every
+	 * appended message leaves the list short of the end for a frame, until the follow scroll lands
+	 * (downwards); counting that as "scrolled up" would flip the "Jump to present" button and the
+	 * tab title's count twice per message (measured at a third of the frame rate in a busy room).
+	 */
+	function onScroll() {
+		const el = scrollElement;
+		if (!el) return;
+		const movedUp = el.scrollTop < lastScrollTop - 1;
+		lastScrollTop = el.scrollTop;
+		const distance = el.scrollHeight - el.scrollTop - el.clientHeight;
+		if (distance <= END_THRESHOLD) reachedEnd();
+		else if (movedUp && atEnd()) setAtEnd(false);
+	}
 
 	/** The row the reader is on when older history is asked for, held in place when it lands. */
 	let readingPosition: ReadingPosition | null = null;
@@ -155,13 +159,21 @@ export function MessageList(props: {
 
 	createEffect(() => props.onAtEndChange?.(atEnd()));
 
-	/** Centres the anchored message, again each frame while the rows around it measure, then lets the reader go. */
+	/**
+	 * Centres the anchored message, again each frame while the rows around it measure (each one can
+	 * move it), until it has stayed put for two frames; then lets the reader go.
+	 */
 	function pinAnchor(seq: number) {
 		let frames = PIN_FRAMES;
+		let still = 0;
+		let lastTop: number | null = null;
 		const step = () => {
 			const index = props.rows.findIndex((row) => row.kind === "message" && row.message.seq >= seq);
 			if (index >= 0) virtualizer.scrollToIndex(index, { align: "center" });
-			if (frames-- > 0) requestAnimationFrame(step);
+			const top = scrollElement?.querySelector(`article[data-seq="${seq}"]`)?.getBoundingClientRect().top ?? null;
+			still = top !== null && top === lastTop ? still + 1 : 0;
+			lastTop = top;
+			if (frames-- > 0 && still < 2) requestAnimationFrame(step);
 			else setSettled(true);
 		};
 		step();
@@ -173,6 +185,7 @@ export function MessageList(props: {
 		else virtualizer.scrollToEnd();
 		// While a page is on its way the reader may keep scrolling: remember where they end up.
 		scrollElement?.addEventListener("scroll", () => {
+			onScroll();
 			if (props.loadingOlder && !holding) readingPosition = capture();
 		});
 	});
@@ -310,7 +323,8 @@ export function MessageList(props: {
 				</p>
 			</Show>
 			{/* Scrolled up, even with nothing new: a way back to the newest message. */}
-			<Show when={(!atEnd() && settled()) || props.hasNewer}>
+			{/* In a window opened at a message it is always there: it is the way back to the live room. */}
+			<Show when={(!atEnd() && settled()) || props.onJumpToPresent !== undefined}>
 				<button
 					type="button"
 					class="absolute bottom-3 left-1/2 min-h-11 -translate-x-1/2 rounded-full bg-indigo-600 px-4 py-1.5 text-sm font-semibold whitespace-nowrap text-white shadow-lg hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 md:min-h-0"

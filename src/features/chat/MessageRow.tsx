@@ -39,7 +39,7 @@ function MessageText(props: { text: string; dim?: boolean; after?: JSX.Element }
 			class="overflow-hidden whitespace-pre-wrap break-words [overflow-wrap:anywhere] [unicode-bidi:isolate]"
 			classList={{ "text-zinc-500 dark:text-zinc-400": props.dim }}
 		>
-			{props.text}
+			<span>{props.text}</span>
 			{props.after}
 		</p>
 	);

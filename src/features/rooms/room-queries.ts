@@ -132,6 +132,9 @@ export const auditQuery = (roomId: string) =>
 	queryOptions({
 		queryKey: ["room-audit", roomId] as const,
 		queryFn: () => must(request(`/api/rooms/${encodeURIComponent(roomId)}/audit`, AuditLogSchema)),
+		// Read afresh each time the panel opens: a moderator may have deleted something since.
+		staleTime: 0,
+		refetchOnMount: "always",
 	});
 
 /** The owner names a member moderator, or takes it back. */
