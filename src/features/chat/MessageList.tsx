@@ -64,6 +64,15 @@ export function MessageList(props: {
 		estimateSize: (index) => estimateSize(layoutRows[index]),
 		getItemKey: (index) => layoutRows[index]?.key ?? index,
 		anchorTo: "end",
+		// A new row is measured by the ResizeObserver, which reports its size after layout and before
+		// the frame paints, for all new rows at once. The default reads offsetHeight when a row
+		// mounts, forcing one layout per row: in a busy room that was a fifth of the page's time.
+		measureElement: (element, entry, instance) => {
+			const box = entry?.borderBoxSize?.[0];
+			if (box) return Math.round(box.blockSize);
+			const index = instance.indexFromElement(element);
+			return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? estimateSize(layoutRows[index]);
+		},
 		// Following new rows is for the room's live end. A window opened at a message keeps that
 		// message where it is: newer pages and live messages are appended below it, not followed.
 		get followOnAppend() {
@@ -93,11 +102,12 @@ export function MessageList(props: {
 	 * tab title's count twice per message (measured at a third of the frame rate in a busy room).
 	 */
 	function onScroll() {
-		const el = scrollElement;
-		if (!el) return;
-		const movedUp = el.scrollTop < lastScrollTop - 1;
-		lastScrollTop = el.scrollTop;
-		const distance = el.scrollHeight - el.scrollTop - el.clientHeight;
+		// The virtualizer's own scroll state (its listener runs first): reading the element's sizes
+		// here would force a layout on every scroll, and a busy room scrolls once per message.
+		const top = virtualizer.scrollOffset ?? 0;
+		const movedUp = top < lastScrollTop - 1;
+		lastScrollTop = top;
+		const distance = virtualizer.getTotalSize() - top - (virtualizer.scrollRect?.height ?? 0);
 		if (distance <= END_THRESHOLD) reachedEnd();
 		else if (movedUp && atEnd()) setAtEnd(false);
 	}

@@ -106,6 +106,7 @@ function StoredMessage(props: {
 	};
 	const cancelPress = () => clearTimeout(pressTimer);
 	return (
+		// biome-ignore lint/a11y/useKeyWithMouseEvents: focus is handled by onFocusIn/onFocusOut below, which also cover the row's buttons
 		<article
 			class="group relative flex gap-3 px-4 hover:bg-zinc-50 focus-visible:bg-zinc-50 dark:hover:bg-zinc-900/60 dark:focus-visible:bg-zinc-900/60"
 			classList={{
@@ -118,8 +119,12 @@ function StoredMessage(props: {
 			data-highlighted={props.highlighted ? "true" : undefined}
 			// Reachable from the keyboard (arrow keys in the list), which shows its time and actions as hover does.
 			tabIndex={-1}
-			onMouseEnter={() => setHovered(true)}
-			onMouseLeave={() => setHovered(false)}
+			// Over/out rather than enter/leave: Solid delegates these to one listener on the document,
+			// so a row costs no listeners of its own (a busy room adds rows many times a second).
+			onMouseOver={() => setHovered(true)}
+			onMouseOut={(e) => {
+				if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setHovered(false);
+			}}
 			onFocusIn={() => setFocused(true)}
 			onFocusOut={(e) => {
 				if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocused(false);
@@ -137,10 +142,9 @@ function StoredMessage(props: {
 					when={!props.row.grouped}
 					fallback={
 						// A follow-up has no header; its time shows on hover or focus, where the avatar would be.
-						<Timestamp
-							at={message().createdAt}
-							class="invisible block pt-0.5 text-right text-[0.65rem] leading-5 group-focus-within:visible group-hover:visible group-focus:visible"
-						/>
+						<Show when={hovered() || focused()}>
+							<Timestamp at={message().createdAt} class="block pt-0.5 text-right text-[0.65rem] leading-5" />
+						</Show>
 					}
 				>
 					<Avatar name={message().author.name} image={message().author.image} seed={message().author.id} />
