@@ -38,7 +38,7 @@ export const SETTINGS = {
 	MEMBERS_PAGE_SIZE: 100,
 	/** Members listed per page for a guest. */
 	GUEST_MEMBERS_PAGE_SIZE: 50,
-	/** A guest with no session for this many days is removed by the daily cleanup. */
+	/** A guest with no session for this many days is removed by the hourly cleanup. */
 	STALE_GUEST_DAYS: 30,
 } as const;
 
