@@ -67,6 +67,17 @@ export interface Database {
 		lastReadN: Generated<number>;
 		/** migrations/0005: 'moderator' or 'member'; the owner is `room.createdBy`. */
 		role: Generated<"member" | "moderator">;
+		/** migrations/0006: 1 when the member muted the room. */
+		muted: Generated<number>;
+	};
+	/** migrations/0006: a user told of a message (mentioned by name or by @here). */
+	mention: {
+		userId: string;
+		roomId: string;
+		messageId: string;
+		seq: number;
+		n: number;
+		at: number;
 	};
 	room_invite: {
 		token: string;

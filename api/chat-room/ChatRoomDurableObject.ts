@@ -13,6 +13,7 @@ import {
 	parseClientMessage,
 	type Role,
 } from "../protocol/room-protocol";
+import { findMembers, recordMentions } from "../rooms/mention-records";
 import { recordLatestSeq } from "../rooms/room-directory";
 import { type FanoutResult, fanOut } from "../session-sockets";
 import { admit } from "./admission";
@@ -89,10 +90,19 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			limiter,
 			this.config.editWindowMs,
 			() => this.readyPeers(),
-			(now, roomId, created) => {
+			(now, roomId, created, notes) => {
 				if (created) this.ctx.waitUntil(this.armPruneAlarm(now));
 				this.mirror.changed(roomId);
+				// The sidebar's mention badges; the messages themselves already carry their mentions.
+				if (notes.length > 0)
+					this.ctx.waitUntil(
+						recordMentions(getDb(env.DB), roomId, notes, now).catch((error: unknown) =>
+							console.error("mentions not recorded in D1", error),
+						),
+					);
 			},
+			(roomId, ids) => findMembers(getDb(env.DB), roomId, ids),
+			() => this.presence.list().map((user) => user.id),
 		);
 		this.presence = new PresenceTracker(
 			this.config.presenceGraceMs,

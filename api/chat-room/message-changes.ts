@@ -1,5 +1,6 @@
 import { applyChange, type ChangeEvent, MAX_REACTIONS } from "../protocol/message-events";
 import type { ChatMessage, ErrorCode, Role, WriteFrame } from "../protocol/room-protocol";
+import { type Addressing, addressedBy, newlyTold } from "./addressing";
 import type { MessageStore } from "./message-store";
 import type { SocketAttachment } from "./socket-attachment";
 
@@ -32,12 +33,14 @@ export function applyChangeFrame(
 	writer: SocketAttachment,
 	now: number,
 	editWindowMs: number,
+	addressing: Addressing = { members: new Map(), present: [] },
 ): ChangeOutcome {
 	const message = store.findById(frame.messageId);
 	if (!message) return refused("not_found", "That message is not in this room any more.");
 	const actor = { id: writer.user.id, name: writer.user.name };
 	const base = { seq: store.nextSeq(), messageId: message.id, messageSeq: message.seq, at: now };
 	let event: ChangeEvent;
+	let notified: string[] | undefined;
 	switch (frame.type) {
 		case "edit":
 			if (message.author.id !== actor.id) return refused("not_allowed", "Only its author can edit a message.");
@@ -47,7 +50,12 @@ export function applyChangeFrame(
 			}
 			if (message.text === frame.text) return { kind: "unchanged", message };
 			store.keepVersion(message);
-			event = { ...base, kind: "edit", text: frame.text, by: actor };
+			{
+				const addressed = addressedBy(frame.text, writer, addressing);
+				const told = newlyTold(addressed, addressing, message, store.notifiedOf(message.id));
+				notified = told.notified;
+				event = { ...base, kind: "edit", text: frame.text, by: actor, ...addressed, notify: told.notify };
+			}
 			break;
 		case "delete": {
 			const own = message.author.id === actor.id;
@@ -85,7 +93,7 @@ export function applyChangeFrame(
 			break;
 		}
 	}
-	store.recordChange(event, actor.id, frame.clientId, applyChange(message, event));
+	store.recordChange(event, actor.id, frame.clientId, applyChange(message, event), notified);
 	return { kind: "changed", event };
 }
 

@@ -1,5 +1,6 @@
 import { monotonicFactory } from "ulid";
 import * as v from "valibot";
+import { type Mention, MentionSchema, readableText } from "../protocol/mentions";
 import { type ChangeEvent, ChangeEventSchema, ReactionSchema, replyExcerpt } from "../protocol/message-events";
 import type { Author, ChatMessage, RoomEvent } from "../protocol/room-protocol";
 
@@ -26,10 +27,12 @@ type MessageRow = {
 	reply_author_name: string | null;
 	reply_excerpt: string | null;
 	reply_deleted: number;
+	mentions: string;
+	here: number;
 };
 
 const COLUMNS =
-	"seq, n, id, author_id, author_name, author_image, author_guest, text, created_at, client_id, rev, edited_at, deleted_at, deleted_by_id, deleted_by_name, deleted_by_moderator, reactions, reply_to_id, reply_to_seq, reply_author_name, reply_excerpt, reply_deleted";
+	"seq, n, id, author_id, author_name, author_image, author_guest, text, created_at, client_id, rev, edited_at, deleted_at, deleted_by_id, deleted_by_name, deleted_by_moderator, reactions, reply_to_id, reply_to_seq, reply_author_name, reply_excerpt, reply_deleted, mentions, here";
 
 /** The store's reads, named so a test can check each one's query plan (all by index, none sorts). */
 export const MESSAGE_QUERIES = {
@@ -43,6 +46,8 @@ export const MESSAGE_QUERIES = {
 } as const;
 
 const ReactionsSchema = v.array(ReactionSchema);
+const MentionsSchema = v.array(MentionSchema);
+const NotifiedSchema = v.array(v.string());
 
 function parseJson(text: string): unknown {
 	try {
@@ -54,6 +59,7 @@ function parseJson(text: string): unknown {
 
 function toMessage(row: MessageRow): ChatMessage {
 	const reactions = v.safeParse(ReactionsSchema, parseJson(row.reactions));
+	const mentions = v.safeParse(MentionsSchema, parseJson(row.mentions));
 	return {
 		seq: row.seq,
 		n: row.n,
@@ -73,6 +79,8 @@ function toMessage(row: MessageRow): ChatMessage {
 						moderator: row.deleted_by_moderator === 1,
 					},
 		reactions: reactions.success ? reactions.output : [],
+		mentions: mentions.success ? mentions.output : [],
+		here: row.here === 1,
 		replyTo:
 			row.reply_to_id === null
 				? null
@@ -156,6 +164,13 @@ export class MessageStore {
 		return rows[0]?.created_at ?? null;
 	}
 
+	/** Everyone ever told of a message's mentions (user ids, and "here" once @here went out). */
+	notifiedOf(id: string): string[] {
+		const rows = this.sql.exec<{ notified: string }>("SELECT notified FROM messages WHERE id = ?", id).toArray();
+		const parsed = v.safeParse(NotifiedSchema, parseJson(rows[0]?.notified ?? "[]"));
+		return parsed.success ? parsed.output : [];
+	}
+
 	/** The message an author already sent with this idempotency key, if it is still kept. */
 	findByClientId(authorId: string, clientId: string): ChatMessage | null {
 		const rows = this.sql.exec<MessageRow>(MESSAGE_QUERIES.byClient, authorId, clientId).toArray();
@@ -175,7 +190,14 @@ export class MessageStore {
 	}
 
 	/** Stores a message under the next seq; a reply carries what its parent looks like now. */
-	append(author: Author, text: string, clientId: string, createdAt: number, replyTo: ChatMessage | null): ChatMessage {
+	append(
+		author: Author,
+		text: string,
+		clientId: string,
+		createdAt: number,
+		replyTo: ChatMessage | null,
+		addressed: { mentions: Mention[]; here: boolean; notified: string[] } = { mentions: [], here: false, notified: [] },
+	): ChatMessage {
 		const seq = this.lastSeq + 1;
 		const n = this.lastN + 1;
 		const message: ChatMessage = {
@@ -190,18 +212,20 @@ export class MessageStore {
 			editedAt: null,
 			deleted: null,
 			reactions: [],
+			mentions: addressed.mentions,
+			here: addressed.here,
 			replyTo: replyTo && {
 				id: replyTo.id,
 				seq: replyTo.seq,
 				authorName: replyTo.author.name,
-				excerpt: replyTo.deleted ? "" : replyExcerpt(replyTo.text),
+				excerpt: replyTo.deleted ? "" : replyExcerpt(readableText(replyTo.text, replyTo.mentions)),
 				deleted: replyTo.deleted !== null,
 			},
 		};
 		this.sql.exec(
 			`INSERT INTO messages (seq, n, id, author_id, author_name, author_image, author_guest, text, created_at, client_id, rev,
-			                       reply_to_id, reply_to_seq, reply_author_name, reply_excerpt, reply_deleted)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			                       reply_to_id, reply_to_seq, reply_author_name, reply_excerpt, reply_deleted, mentions, here, notified)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			seq,
 			n,
 			message.id,
@@ -218,6 +242,9 @@ export class MessageStore {
 			message.replyTo?.authorName ?? null,
 			message.replyTo?.excerpt ?? null,
 			message.replyTo?.deleted ? 1 : 0,
+			JSON.stringify(addressed.mentions),
+			addressed.here ? 1 : 0,
+			JSON.stringify(addressed.notified),
 		);
 		this.lastSeq = seq;
 		this.lastN = n;
@@ -233,7 +260,7 @@ export class MessageStore {
 	 * Records a change under the next seq together with the message as it folds to: the log entry
 	 * (for replay and idempotent resends) and the message's new state in one turn.
 	 */
-	recordChange(change: ChangeEvent, actorId: string, clientId: string, folded: ChatMessage): void {
+	recordChange(change: ChangeEvent, actorId: string, clientId: string, folded: ChatMessage, notified?: string[]): void {
 		this.sql.exec(
 			"INSERT INTO events (seq, kind, message_id, message_seq, actor_id, client_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			change.seq,
@@ -247,7 +274,7 @@ export class MessageStore {
 		);
 		this.sql.exec(
 			`UPDATE messages SET text = ?, rev = ?, edited_at = ?, deleted_at = ?, deleted_by_id = ?, deleted_by_name = ?,
-			                     deleted_by_moderator = ?, reactions = ? WHERE id = ?`,
+			                     deleted_by_moderator = ?, reactions = ?, mentions = ?, here = ? WHERE id = ?`,
 			folded.text,
 			folded.rev,
 			folded.editedAt,
@@ -256,8 +283,11 @@ export class MessageStore {
 			folded.deleted?.by.name ?? null,
 			folded.deleted?.moderator ? 1 : 0,
 			JSON.stringify(folded.reactions),
+			JSON.stringify(folded.mentions),
+			folded.here ? 1 : 0,
 			folded.id,
 		);
+		if (notified) this.sql.exec("UPDATE messages SET notified = ? WHERE id = ?", JSON.stringify(notified), folded.id);
 		if (change.kind === "delete") {
 			// A deleted message keeps nothing of what it said: not in the log's earlier edits either.
 			// The rows stay, so a resend of one of those edits is still acked with its result.
@@ -270,7 +300,7 @@ export class MessageStore {
 		if (change.kind === "edit" || change.kind === "delete") {
 			this.sql.exec(
 				"UPDATE messages SET reply_excerpt = ?, reply_deleted = ? WHERE reply_to_id = ?",
-				folded.deleted ? "" : replyExcerpt(folded.text),
+				folded.deleted ? "" : replyExcerpt(readableText(folded.text, folded.mentions)),
 				folded.deleted ? 1 : 0,
 				folded.id,
 			);

@@ -73,6 +73,8 @@ describe("room schema migrations", () => {
 				deleted: null,
 				reactions: [],
 				replyTo: null,
+				mentions: [],
+				here: false,
 			},
 		]);
 		expect(result.revokedTable).toBe(1);

@@ -78,6 +78,13 @@ const MIGRATIONS: ReadonlyArray<string> = [
 		reason TEXT
 	);
 	`,
+	// 4: mentions. The members a text mentions (resolved when stored), whether it says @here, and
+	// everyone ever told of it, so an edit tells only those it mentions for the first time.
+	`
+	ALTER TABLE messages ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]';
+	ALTER TABLE messages ADD COLUMN here INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE messages ADD COLUMN notified TEXT NOT NULL DEFAULT '[]';
+	`,
 ];
 
 export const ROOM_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,3 +1,4 @@
+import { mentionsHere } from "../protocol/mentions";
 import {
 	type AckFrame,
 	BATCH_WINDOW_MS,
@@ -6,6 +7,14 @@ import {
 	type RoomEvent,
 	type WriteFrame,
 } from "../protocol/room-protocol";
+import {
+	type Addressing,
+	addressedBy,
+	firstTold,
+	idsToResolve,
+	type MemberLookup,
+	type MentionNote,
+} from "./addressing";
 import { broadcastFrame, sendFrame } from "./frames";
 import { applyChangeFrame } from "./message-changes";
 import type { MessageStore } from "./message-store";
@@ -17,7 +26,7 @@ export type QueuedWrite = { ws: WebSocket; attachment: SocketAttachment; frame: 
 type Queued = QueuedWrite & { resentBy: WebSocket[] };
 
 /** What one accepted write leads to: an ack for its senders, and the event it added, if any. */
-type Outcome = { ack: AckFrame; event: RoomEvent | null } | { refusal: ErrorFrame };
+type Outcome = { ack: AckFrame; event: RoomEvent | null; notes?: MentionNote[] } | { refusal: ErrorFrame };
 
 const rateLimited = (clientId: string, retryAfterMs: number): ErrorFrame => ({
 	type: "error",
@@ -39,6 +48,8 @@ const rateLimited = (clientId: string, retryAfterMs: number): ErrorFrame => ({
 export class WriteBatcher {
 	private queue: Queued[] = [];
 	private lastFlushAt = 0;
+	/** Batches run one after another: one may wait for D1 to learn who its mentions are. */
+	private flushing: Promise<void> = Promise.resolve();
 	/** What waits for the next batch, by kind, author and clientId. */
 	private readonly queued = new Map<string, Queued>();
 	/** How many distinct writes each user has waiting, for the rate limit check at enqueue. */
@@ -52,8 +63,12 @@ export class WriteBatcher {
 		private readonly editWindowMs: number,
 		/** The sockets that get live events (those that finished `hello`). */
 		private readonly peers: () => WebSocket[],
-		/** Called after a batch stored events, with the batch's time and room, and whether it created messages. */
-		private readonly onStored: (now: number, roomId: string, created: boolean) => void,
+		/** Called after a batch stored events: its time and room, whether it created messages, who it mentioned. */
+		private readonly onStored: (now: number, roomId: string, created: boolean, notes: MentionNote[]) => void,
+		/** Which mentioned users are members of the room (D1); asked only for batches that mention someone. */
+		private readonly lookupMembers: MemberLookup = async () => new Map(),
+		/** The users connected to the room now: whom an @here tells. */
+		private readonly present: () => string[] = () => [],
 	) {}
 
 	/**
@@ -84,24 +99,50 @@ export class WriteBatcher {
 		if (this.queue.length > 1) return;
 		// Busy (a batch went out moments ago): wait out the window so this batch can fill up.
 		const wait = Math.max(0, this.lastFlushAt + BATCH_WINDOW_MS - now);
-		setTimeout(() => this.flush(), wait);
+		setTimeout(() => {
+			this.flushing = this.flushing.then(() => this.flush());
+		}, wait);
 	}
 
-	private flush(): void {
+	/**
+	 * Who the batch's mentions are: one D1 query for all of it, before anything is stored. A room
+	 * whose D1 is unreachable still stores the messages, mentioning nobody.
+	 */
+	private async addressing(batch: Queued[]): Promise<Addressing> {
+		const roomId = batch[0]?.attachment.roomId;
+		const ids = idsToResolve(batch.map((write) => write.frame));
+		let members = new Map<string, string>();
+		if (roomId && ids.length > 0) {
+			try {
+				members = await this.lookupMembers(roomId, ids);
+			} catch (error) {
+				console.error("mentions not resolved", error);
+			}
+		}
+		const here = batch.some(
+			({ frame }) => (frame.type === "send" || frame.type === "edit") && mentionsHere(frame.text),
+		);
+		return { members, present: here ? this.present() : [] };
+	}
+
+	private async flush(): Promise<void> {
 		const batch = this.queue;
 		this.queue = [];
 		this.queued.clear();
 		this.queuedByUser.clear();
+		const addressing = await this.addressing(batch);
 		const now = Date.now();
 		this.lastFlushAt = now;
 		const events: RoomEvent[] = [];
+		const notes: MentionNote[] = [];
 		const replies: Array<[WebSocket, AckFrame | ErrorFrame]> = [];
 		for (const write of batch) {
 			try {
-				const outcome = this.accept(write, now);
+				const outcome = this.accept(write, now, addressing);
 				const reply = "ack" in outcome ? outcome.ack : outcome.refusal;
 				for (const ws of [write.ws, ...write.resentBy]) replies.push([ws, reply]);
 				if ("event" in outcome && outcome.event) events.push(outcome.event);
+				if ("notes" in outcome && outcome.notes) notes.push(...outcome.notes);
 			} catch (error) {
 				// No ack goes out, so the client keeps the write and resends it under the same clientId.
 				console.error("write not stored", error);
@@ -119,10 +160,11 @@ export class WriteBatcher {
 				now,
 				roomId,
 				events.some((e) => e.kind === "create"),
+				notes,
 			);
 	}
 
-	private accept(write: Queued, now: number): Outcome {
+	private accept(write: Queued, now: number, addressing: Addressing): Outcome {
 		const { attachment, frame } = write;
 		const user = attachment.user;
 		// A resend (retry, reconnect, or after eviction): the same ack, nothing new stored or sent.
@@ -141,16 +183,30 @@ export class WriteBatcher {
 			// A reply to a message that was pruned meanwhile is still sent, as a plain message: the
 			// words matter more than the link.
 			const parent = frame.replyTo ? this.store.findById(frame.replyTo) : null;
-			const message = this.store.append(user, frame.text, frame.clientId, now, parent);
+			const addressed = addressedBy(frame.text, attachment, addressing);
+			const told = firstTold(addressed, addressing, user.id);
+			const message = this.store.append(user, frame.text, frame.clientId, now, parent, {
+				...addressed,
+				notified: told.notified,
+			});
 			return {
 				ack: ack(frame.clientId, message.seq, message.id, message.createdAt),
 				event: { kind: "create", seq: message.seq, message },
+				notes: told.notify.map((userId) => ({ userId, messageId: message.id, seq: message.seq, n: message.n })),
 			};
 		}
-		const outcome = applyChangeFrame(this.store, this.sql, frame, attachment, now, this.editWindowMs);
+		const outcome = applyChangeFrame(this.store, this.sql, frame, attachment, now, this.editWindowMs, addressing);
 		switch (outcome.kind) {
-			case "changed":
-				return { ack: ack(frame.clientId, outcome.event.seq, outcome.event.messageId, now), event: outcome.event };
+			case "changed": {
+				const event = outcome.event;
+				const n =
+					event.kind === "edit" && event.notify.length > 0 ? this.store.findById(event.messageId)?.n : undefined;
+				const notes =
+					event.kind === "edit" && n !== undefined
+						? event.notify.map((userId) => ({ userId, messageId: event.messageId, seq: event.messageSeq, n }))
+						: [];
+				return { ack: ack(frame.clientId, event.seq, event.messageId, now), event, notes };
+			}
 			case "unchanged":
 				// Already so (an edit to the same text, a second delete): done, at the message's rev.
 				return { ack: ack(frame.clientId, outcome.message.rev, outcome.message.id, now), event: null };

@@ -141,6 +141,12 @@ export const RoomSummarySchema = v.object({
 	lastReadSeq: v.nullable(v.number()),
 	/** Messages from others since the user last read (0 when not a member); changes never count. */
 	unread: v.number(),
+	/** Unread messages that mention the user (by name or @here): a badge of their own. */
+	mentions: v.optional(v.number(), 0),
+	/** The seq of the newest unread mention, where a notification opens the room; null when none. */
+	latestMentionSeq: v.optional(v.nullable(v.number()), null),
+	/** The user muted the room: no unread badge, no desktop notifications (mentions still count). */
+	muted: v.optional(v.boolean(), false),
 });
 export type RoomSummary = v.InferOutput<typeof RoomSummarySchema>;
 
@@ -165,6 +171,9 @@ export type CreateRoomBody = v.InferOutput<typeof CreateRoomBodySchema>;
  * `PUT /api/rooms/:room/read` body: the seq and the ordinal (`n`) of the newest message now seen.
  * Lower values than stored are ignored.
  */
+/** `PUT /api/rooms/:room/mute` body. */
+export const MuteBodySchema = v.object({ muted: v.boolean() });
+
 export const MarkReadBodySchema = v.object({ seq: SeqSchema, n: SeqSchema });
 export const MarkReadResponseSchema = v.object({ lastReadSeq: SeqSchema, lastReadN: SeqSchema });
 
@@ -191,8 +200,12 @@ export const MemberPageSchema = v.object({
 });
 export type MemberPage = v.InferOutput<typeof MemberPageSchema>;
 
-/** `GET /api/rooms/:room/members?cursor=`: the next page. */
-export const MembersQuerySchema = v.object({ cursor: v.optional(v.pipe(v.string(), v.maxLength(512))) });
+/** `GET /api/rooms/:room/members?cursor=&q=`: the next page, or the members whose name starts with q. */
+export const MembersQuerySchema = v.object({
+	cursor: v.optional(v.pipe(v.string(), v.maxLength(512))),
+	/** Only members whose name starts with this (any case): the composer's @ list. */
+	q: v.optional(v.pipe(v.string(), v.maxLength(64))),
+});
 
 /** `GET /api/rooms/:room`: the room info panel, with the first page of members. */
 export const RoomDetailsSchema = v.object({

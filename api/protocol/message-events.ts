@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { MentionSchema, readableText } from "./mentions";
 import { SeqSchema } from "./seq";
 
 /**
@@ -65,11 +66,24 @@ export const MessageStateSchema = {
 	deleted: v.nullable(DeletionSchema),
 	reactions: v.array(ReactionSchema),
 	replyTo: v.nullable(ReplyPreviewSchema),
+	/** Members the text mentions (`<@id>`), as the room resolved them when it stored the text. */
+	mentions: v.optional(v.array(MentionSchema), []),
+	/** The text says `<!here>` and its author may: it addresses everyone present. */
+	here: v.optional(v.boolean(), false),
 };
 
 const Base = { seq: SeqSchema, messageId: v.string(), messageSeq: SeqSchema, at: v.number() };
 
-export const EditEventSchema = v.object({ ...Base, kind: v.literal("edit"), text: v.string(), by: ActorSchema });
+export const EditEventSchema = v.object({
+	...Base,
+	kind: v.literal("edit"),
+	text: v.string(),
+	by: ActorSchema,
+	mentions: v.optional(v.array(MentionSchema), []),
+	here: v.optional(v.boolean(), false),
+	/** Users this edit mentions for the first time: only they are told (nobody is told twice). */
+	notify: v.optional(v.array(v.string()), []),
+});
 export const DeleteEventSchema = v.object({
 	...Base,
 	kind: v.literal("delete"),
@@ -97,6 +111,8 @@ type Foldable = {
 	editedAt: number | null;
 	deleted: v.InferOutput<typeof DeletionSchema> | null;
 	reactions: Reaction[];
+	mentions: v.InferOutput<typeof MentionSchema>[];
+	here: boolean;
 };
 
 /**
@@ -109,13 +125,22 @@ export function applyChange<M extends Foldable>(message: M, change: ChangeEvent)
 		case "edit":
 			// A tombstone has no text to edit; the room refuses such edits, this only stays safe.
 			if (message.deleted) return { ...message, rev: change.seq };
-			return { ...message, text: change.text, editedAt: change.at, rev: change.seq };
+			return {
+				...message,
+				text: change.text,
+				editedAt: change.at,
+				mentions: change.mentions,
+				here: change.here,
+				rev: change.seq,
+			};
 		case "delete":
 			return {
 				...message,
 				text: "",
 				editedAt: null,
 				reactions: [],
+				mentions: [],
+				here: false,
 				deleted: { by: change.by, at: change.at, moderator: change.moderator },
 				rev: change.seq,
 			};
@@ -146,10 +171,10 @@ function toggleReaction(reactions: Reaction[], change: v.InferOutput<typeof Reac
  */
 export function previewAfter(
 	preview: ReplyPreview,
-	parent: { id: string; text: string; deleted: unknown },
+	parent: { id: string; text: string; deleted: unknown; mentions: v.InferOutput<typeof MentionSchema>[] },
 ): ReplyPreview {
 	if (preview.id !== parent.id) return preview;
 	return parent.deleted
 		? { ...preview, excerpt: "", deleted: true }
-		: { ...preview, excerpt: replyExcerpt(parent.text), deleted: false };
+		: { ...preview, excerpt: replyExcerpt(readableText(parent.text, parent.mentions)), deleted: false };
 }

@@ -1,8 +1,9 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { type Database, getDb } from "../db";
 import type { MemberPage, RoomSummary, RoomVisibility } from "../protocol/http-api";
 import { roomSlug } from "../protocol/room-id";
 import type { Role } from "../protocol/room-protocol";
+import { unreadMentions } from "./mention-records";
 
 /** A room and where one user stands in it: what the Worker checks before a room is reached. */
 export type RoomAccess = {
@@ -18,6 +19,7 @@ export type RoomAccess = {
 	role: Role;
 	/** The owner; null for rooms made by the app (#general) or whose creator's account is gone. */
 	createdBy: string | null;
+	muted: boolean;
 };
 
 /** The user's own rooms listed at most (a sidebar, not an archive). */
@@ -25,7 +27,7 @@ const JOINED_LIMIT = 500;
 /** Public rooms offered to browse, most active first. */
 const BROWSE_LIMIT = 50;
 
-export function toSummary(room: RoomAccess): RoomSummary {
+export function toSummary(room: RoomAccess, mentions = { count: 0, latest: null as number | null }): RoomSummary {
 	const member = room.lastReadSeq !== null;
 	return {
 		id: room.id,
@@ -37,6 +39,9 @@ export function toSummary(room: RoomAccess): RoomSummary {
 		lastReadSeq: room.lastReadSeq,
 		// Ordinals, not seqs: edits, deletes and reactions never make a room unread.
 		unread: member ? Math.max(0, room.latestN - room.lastReadN) : 0,
+		mentions: member ? mentions.count : 0,
+		latestMentionSeq: member ? mentions.latest : null,
+		muted: room.muted,
 	};
 }
 
@@ -56,6 +61,7 @@ type AccessRow = {
 	lastReadSeq: number | null;
 	lastReadN: number | null;
 	role: string | null;
+	muted: number | null;
 };
 
 function toAccess(row: AccessRow, userId: string): RoomAccess {
@@ -69,6 +75,7 @@ function toAccess(row: AccessRow, userId: string): RoomAccess {
 		lastReadN: row.lastReadN ?? 0,
 		role: roleOf(row.createdBy, userId, row.role),
 		createdBy: row.createdBy,
+		muted: row.muted === 1,
 	};
 }
 
@@ -89,6 +96,7 @@ function roomsSeenBy(db: Kysely<Database>, userId: string) {
 			"room_member.lastReadSeq",
 			"room_member.lastReadN",
 			"room_member.role",
+			"room_member.muted",
 		]);
 }
 
@@ -108,7 +116,7 @@ export async function findRoomAccess(db: Kysely<Database>, roomId: string, userI
  * active first: by name, 200 rooms called "0…" would push the real ones out of sight.
  */
 export async function listRooms(db: Kysely<Database>, userId: string): Promise<RoomSummary[]> {
-	const [joined, browse] = await Promise.all([
+	const [joined, browse, mentions] = await Promise.all([
 		roomsSeenBy(db, userId)
 			.where("room_member.userId", "is not", null)
 			.orderBy((eb) => eb.fn("lower", ["room.name"]))
@@ -121,8 +129,9 @@ export async function listRooms(db: Kysely<Database>, userId: string): Promise<R
 			.orderBy("room.createdAt", "desc")
 			.limit(BROWSE_LIMIT)
 			.execute(),
+		unreadMentions(db, userId),
 	]);
-	return [...joined, ...browse].map((row) => toSummary(toAccess(row, userId)));
+	return [...joined, ...browse].map((row) => toSummary(toAccess(row, userId), mentions.get(row.id)));
 }
 
 /** How many rooms the user created since `since`, and when the oldest of them was made. */
@@ -217,6 +226,7 @@ export async function createRoom(
 			lastReadSeq: 0,
 			lastReadN: 0,
 			role: "owner",
+			muted: false,
 			createdBy: userId,
 		},
 	};
@@ -311,6 +321,7 @@ export async function listMembers(
 	pageSize: number,
 	cursor?: string,
 	createdBy: string | null = null,
+	prefix?: string,
 ): Promise<MemberPage> {
 	const after = decodeCursor(cursor);
 	let query = db
@@ -318,6 +329,11 @@ export async function listMembers(
 		.innerJoin("user", "user.id", "room_member.userId")
 		.select(["user.id", "user.name", "user.image", "user.isAnonymous", "room_member.role"])
 		.where("room_member.roomId", "=", roomId);
+	if (prefix) {
+		// LIKE ignores ASCII case; the user's own % and _ are escaped so they match themselves.
+		const escaped = prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+		query = query.where(sql<boolean>`"user"."name" LIKE ${`${escaped}%`} ESCAPE '\\'`);
+	}
 	if (after) {
 		const [name, id] = after;
 		query = query.where((eb) =>

@@ -13,10 +13,12 @@ import {
 	CreateRoomBodySchema,
 	MarkReadBodySchema,
 	MembersQuerySchema,
+	MuteBodySchema,
 	type RoomDetails,
 	type RoomList,
 	SetRoleBodySchema,
 } from "../protocol/http-api";
+import { setMuted } from "../rooms/mention-records";
 import {
 	createRoom,
 	joinRoom,
@@ -86,7 +88,8 @@ export const roomRoutes = new Hono<AppEnv>()
 	.get("/members", validate("query", MembersQuerySchema), async (c) => {
 		const size = membersPageSize(c.env, c.var.user.isAnonymous === true);
 		const { room } = c.var;
-		return c.json(await listMembers(getDb(c.env.DB), room.id, size, c.req.valid("query").cursor, room.createdBy));
+		const { cursor, q } = c.req.valid("query");
+		return c.json(await listMembers(getDb(c.env.DB), room.id, size, cursor, room.createdBy, q?.trim() || undefined));
 	})
 	// Only public rooms get here without membership (roomAccess hides the rest).
 	.post("/join", async (c) => {
@@ -106,6 +109,14 @@ export const roomRoutes = new Hono<AppEnv>()
 		const room = c.var.room;
 		if (room.lastReadSeq === null) return jsonError(c, 409, "not_member", "Join the room first.");
 		return c.json(await markRead(getDb(c.env.DB), room.id, c.var.user.id, c.req.valid("json")));
+	})
+	// Muting is per member: the room stays, its badge and notifications go quiet.
+	.put("/mute", validate("json", MuteBodySchema), async (c) => {
+		const room = c.var.room;
+		const { muted } = c.req.valid("json");
+		if (!(await setMuted(getDb(c.env.DB), room.id, c.var.user.id, muted)))
+			return jsonError(c, 409, "not_member", "Join the room first.");
+		return c.json({ muted });
 	})
 	// Moderator deletions, for the owner and moderators only.
 	.get("/audit", async (c) => {

@@ -1,11 +1,14 @@
-import { createSignal, type JSX, Match, onCleanup, Show, Switch } from "solid-js";
+import { createSignal, Match, onCleanup, Show, Switch } from "solid-js";
 import { userLabel } from "../../../api/protocol/display-text";
+import { type Mention, mentionsUser } from "../../../api/protocol/mentions";
 import type { ReplyPreview } from "../../../api/protocol/message-events";
 import type { ChatMessage } from "../../../api/protocol/room-protocol";
 import { Avatar } from "../../components/ui/Avatar";
 import { UserName } from "../../components/ui/Names";
 import type { ChatRow } from "./chat-rows";
 import { useNow } from "./clock";
+import { knownName } from "./known-names";
+import { type MentionLookup, MessageBody } from "./MessageBody";
 import { MessageToolbar } from "./MessageToolbar";
 import type { MessageActions } from "./message-actions";
 import { Reactions } from "./Reactions";
@@ -27,22 +30,12 @@ function Timestamp(props: { at: number; class?: string }) {
 	);
 }
 
-/**
- * The text as typed: Solid sets it as text, never as HTML. `dir="auto"` with bidi isolation keeps
- * right-to-left text and stray direction overrides inside the bubble; stacked combining marks are
- * clipped to the row instead of painting over its neighbours.
- */
-function MessageText(props: { text: string; dim?: boolean; after?: JSX.Element }) {
-	return (
-		<p
-			dir="auto"
-			class="overflow-hidden whitespace-pre-wrap break-words [overflow-wrap:anywhere] [unicode-bidi:isolate]"
-			classList={{ "text-zinc-500 dark:text-zinc-400": props.dim }}
-		>
-			<span>{props.text}</span>
-			{props.after}
-		</p>
-	);
+/** How a row's mentions read: the names the room resolved, or, before it has, the names picked. */
+function mentionLookup(mentions: Mention[], meId: string, pending = false): MentionLookup {
+	return (userId) => {
+		const name = mentions.find((m) => m.id === userId)?.name ?? (pending ? knownName(userId) : undefined);
+		return name === undefined ? null : { name, me: userId === meId };
+	};
 }
 
 /** The message a reply answers, as it is now; activating it goes there. */
@@ -90,6 +83,7 @@ function StoredMessage(props: {
 	highlighted: boolean;
 }) {
 	const message = () => props.row.message;
+	const mentionsMe = () => mentionsUser(message(), props.actions.meId);
 	// The actions show while the pointer is over the row, focus is in it, or after a long press.
 	const [hovered, setHovered] = createSignal(false);
 	const [focused, setFocused] = createSignal(false);
@@ -113,7 +107,11 @@ function StoredMessage(props: {
 				"pt-3": !props.row.grouped,
 				"pt-0.5": props.row.grouped,
 				"bg-amber-50 ring-2 ring-amber-300 ring-inset dark:bg-amber-950/40 dark:ring-amber-700": props.highlighted,
+				// Addressed to the reader: a bar and a tint, as chats mark a mention of you.
+				"border-l-4 border-amber-400 bg-amber-50/70 pl-3 dark:border-amber-500 dark:bg-amber-950/30":
+					mentionsMe() && !props.highlighted,
 			}}
+			data-mentions-me={mentionsMe() ? "true" : undefined}
 			aria-label={`${userLabel(message().author)}, ${fullTime(message().createdAt)}`}
 			data-seq={message().seq}
 			data-highlighted={props.highlighted ? "true" : undefined}
@@ -165,8 +163,9 @@ function StoredMessage(props: {
 				</Show>
 				<Show when={message().replyTo}>{(reply) => <ReplyQuote reply={reply()} onJump={props.actions.onJump} />}</Show>
 				<Show when={!message().deleted} fallback={<Tombstone message={message()} />}>
-					<MessageText
+					<MessageBody
 						text={message().text}
+						mention={mentionLookup(message().mentions, props.actions.meId)}
 						after={
 							<Show when={message().editedAt !== null}>
 								{" "}
@@ -238,7 +237,7 @@ export function MessageRow(props: { row: ChatRow; actions: MessageActions; highl
 								<UserName name={row().author.name} guest={row().author.guest} class="text-sm font-semibold" />
 							</Show>
 							<Show when={row().entry.replyTo}>{(reply) => <ReplyQuote reply={reply()} />}</Show>
-							<MessageText text={row().entry.text} dim />
+							<MessageBody text={row().entry.text} mention={mentionLookup([], props.actions.meId, true)} dim />
 							<Show
 								when={row().entry.status === "failed"}
 								fallback={<p class="text-xs text-zinc-500 dark:text-zinc-400">Sending…</p>}

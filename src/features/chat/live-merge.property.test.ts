@@ -92,7 +92,7 @@ function buildLog(ops: readonly Op[]): RoomEvent[] {
 		const base = { seq, messageId: target.id, messageSeq: target.seq, at: seq };
 		let change: ChangeEvent | null = null;
 		if (op.t === "edit" && target.author.id === user.id)
-			change = { ...base, kind: "edit", text: `edit ${seq}`, by: user };
+			change = { ...base, kind: "edit", text: `edit ${seq}`, by: user, mentions: [], here: false, notify: [] };
 		if (op.t === "delete" && target.author.id === user.id)
 			change = { ...base, kind: "delete", by: user, moderator: false };
 		if (op.t === "react") {

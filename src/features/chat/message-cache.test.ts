@@ -15,6 +15,9 @@ const edit = (seq: number, messageSeq: number, text: string): ChangeEvent => ({
 	at: seq,
 	text,
 	by: ada,
+	mentions: [],
+	here: false,
+	notify: [],
 });
 const react = (seq: number, messageSeq: number, emoji: string, on = true): ChangeEvent => ({
 	kind: "react",

@@ -18,6 +18,8 @@ export function testMessage(seq: number, fields: Partial<ChatMessage> = {}): Cha
 		deleted: null,
 		reactions: [],
 		replyTo: null,
+		mentions: [],
+		here: false,
 		...fields,
 	};
 }

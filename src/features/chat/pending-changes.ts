@@ -1,3 +1,4 @@
+import { HERE_TOKEN, mentionToken } from "../../../api/protocol/mentions";
 import { applyChange, type ChangeEvent } from "../../../api/protocol/message-events";
 import type { Author, ChatMessage } from "../../../api/protocol/room-protocol";
 import type { ChangeFrame } from "./change-queue";
@@ -8,7 +9,16 @@ function asEvent(frame: ChangeFrame, message: ChatMessage, me: Author, at: numbe
 	const actor = { id: me.id, name: me.name };
 	switch (frame.type) {
 		case "edit":
-			return { ...base, kind: "edit", text: frame.text, by: actor };
+			// Mentions as far as known here; the room resolves them when it stores the edit.
+			return {
+				...base,
+				kind: "edit",
+				text: frame.text,
+				by: actor,
+				mentions: message.mentions.filter((m) => frame.text.includes(mentionToken(m.id))),
+				here: message.here && frame.text.includes(HERE_TOKEN),
+				notify: [],
+			};
 		case "delete":
 			return { ...base, kind: "delete", by: actor, moderator: message.author.id !== me.id };
 		case "react":
