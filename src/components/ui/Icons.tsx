@@ -25,3 +25,18 @@ export function HashIcon(props: { class?: string }) {
 		</svg>
 	);
 }
+
+/** A bell with a stroke through it: a muted room. */
+export function BellOffIcon(props: { class?: string }) {
+	return (
+		<svg
+			viewBox="0 0 16 16"
+			class={`inline-block shrink-0 fill-none stroke-current ${props.class ?? "size-3.5"}`}
+			stroke-width="1.5"
+			stroke-linecap="round"
+			aria-hidden="true"
+		>
+			<path d="M4 11.5h8l-1-1.5V7a3 3 0 0 0-5.2-2M5 7v3l-1 1.5M6.5 13.5a1.5 1.5 0 0 0 3 0M2 2l12 12" />
+		</svg>
+	);
+}

@@ -1,12 +1,22 @@
-import { createEffect, createSignal, on, Show } from "solid-js";
+import { useQueryClient } from "@tanstack/solid-query";
+import { createEffect, createMemo, createSignal, on, onCleanup, Show } from "solid-js";
+import type { Member } from "../../../api/protocol/http-api";
+import type { Mention } from "../../../api/protocol/mentions";
 import type { ReplyPreview } from "../../../api/protocol/message-events";
 import { MAX_TEXT_LENGTH } from "../../../api/protocol/room-protocol";
+import { memberSearchQuery } from "../rooms/room-queries";
+import { type ChosenMentions, decodeMentions, encodeMentions, insideOpenFence, mentionQuery } from "./composer-text";
+import { rememberName } from "./known-names";
+import { MENTION_LIST_ID, type MentionCandidate, MentionPicker, mentionOptionId } from "./MentionPicker";
 
 /** Where the character count appears: close enough to the limit to matter. */
 const COUNT_FROM = MAX_TEXT_LENGTH - 500;
 
 /** The message being edited in the composer. */
-export type Editing = { id: string; text: string };
+export type Editing = { id: string; text: string; mentions: Mention[] };
+
+/** Entries the @ list shows at most. */
+const MENTION_LIST_SIZE = 8;
 
 /**
  * Enter sends, Shift+Enter adds a line; focus stays here after sending. Never disabled: unsent
@@ -14,7 +24,10 @@ export type Editing = { id: string; text: string };
  * cancels, Enter saves) and replies (a quote of the message answered sits above the box).
  */
 export function Composer(props: {
+	roomId: string;
 	roomName: string;
+	/** The owner and moderators may address everyone present with @here. */
+	canHere: boolean;
 	/** The room is holding this user's sends back for a moment; they go out by themselves. */
 	limited?: boolean;
 	onSend: (text: string) => void;
@@ -28,6 +41,69 @@ export function Composer(props: {
 	onCancelReply: () => void;
 }) {
 	const [text, setText] = createSignal("");
+	/** Names picked from the @ list for this draft; "@Name" becomes a mention when it is sent. */
+	let chosen: ChosenMentions = new Map();
+	const [caret, setCaret] = createSignal(0);
+	const [dismissed, setDismissed] = createSignal(false);
+	const [active, setActive] = createSignal(0);
+	const query = createMemo(() => (dismissed() ? null : mentionQuery(text(), caret())));
+	// Fetched through the cache into a plain signal: reading a query's data under the router's
+	// Suspense boundary would suspend the page (and reset this box) while a search is on its way.
+	const queryClient = useQueryClient();
+	const [found, setFound] = createSignal<Member[]>([]);
+	createEffect(
+		on(
+			() => query()?.query,
+			(prefix) => {
+				if (prefix === undefined) return setFound([]);
+				let current = true;
+				onCleanup(() => {
+					current = false;
+				});
+				queryClient
+					.fetchQuery(memberSearchQuery(props.roomId, prefix))
+					.then((page) => current && setFound(page.members))
+					.catch(() => current && setFound([]));
+			},
+		),
+	);
+	const candidates = createMemo((): MentionCandidate[] => {
+		const q = query();
+		if (!q) return [];
+		const here: MentionCandidate[] =
+			props.canHere && "here".startsWith(q.query.toLowerCase())
+				? [{ id: "here", name: "here", image: null, guest: false, here: true }]
+				: [];
+		const members = found().map((m) => ({
+			id: m.id,
+			name: m.name,
+			image: m.image,
+			guest: m.guest,
+		}));
+		return [...here, ...members].slice(0, MENTION_LIST_SIZE);
+	});
+	const listOpen = () => candidates().length > 0;
+	createEffect(on(candidates, () => setActive(0)));
+	const readCaret = () => setCaret(textarea?.selectionStart ?? text().length);
+
+	function pick(candidate: MentionCandidate) {
+		const q = query();
+		if (!q) return;
+		const name = candidate.here ? "here" : candidate.name;
+		if (!candidate.here) {
+			chosen.set(name, candidate.id);
+			rememberName(candidate.id, name);
+		}
+		const value = text();
+		const end = caret();
+		const next = `${value.slice(0, q.start)}@${name} ${value.slice(end)}`;
+		const at = q.start + name.length + 2;
+		setText(next);
+		setCaret(at);
+		// Picked: the list stays shut until the next keystroke (the name just typed would match again).
+		setDismissed(true);
+		queueMicrotask(() => textarea?.setSelectionRange(at, at));
+	}
 	let textarea: HTMLTextAreaElement | undefined;
 	/** The draft set aside while editing, given back after. */
 	let draft = "";
@@ -38,10 +114,13 @@ export function Composer(props: {
 			(editing, previous) => {
 				if (editing) {
 					if (!previous) draft = text();
-					setText(editing.text);
+					const decoded = decodeMentions(editing.text, editing.mentions);
+					chosen = decoded.chosen;
+					setText(decoded.text);
 					textarea?.focus();
-					queueMicrotask(() => textarea?.setSelectionRange(editing.text.length, editing.text.length));
+					queueMicrotask(() => textarea?.setSelectionRange(decoded.text.length, decoded.text.length));
 				} else if (previous) {
+					chosen = new Map();
 					setText(draft);
 					draft = "";
 					textarea?.focus();
@@ -63,12 +142,14 @@ export function Composer(props: {
 	function submit() {
 		const value = text();
 		if (value.trim().length === 0 || value.length > MAX_TEXT_LENGTH) return;
+		const stored = encodeMentions(value, chosen);
 		const editing = props.editing;
 		if (editing) {
-			props.onSave(editing.id, value);
+			props.onSave(editing.id, stored);
 			return;
 		}
-		props.onSend(value);
+		props.onSend(stored);
+		chosen = new Map();
 		setText("");
 		textarea?.focus();
 	}
@@ -110,7 +191,8 @@ export function Composer(props: {
 					</button>
 				</div>
 			</Show>
-			<div class="flex items-end gap-2 rounded-xl bg-zinc-100 p-1.5 ring-1 ring-zinc-200 focus-within:ring-2 focus-within:ring-indigo-500 dark:bg-zinc-900 dark:ring-zinc-800">
+			<div class="relative flex items-end gap-2 rounded-xl bg-zinc-100 p-1.5 ring-1 ring-zinc-200 focus-within:ring-2 focus-within:ring-indigo-500 dark:bg-zinc-900 dark:ring-zinc-800">
+				<MentionPicker candidates={candidates()} active={active()} onPick={pick} onHover={setActive} />
 				<label for="composer" class="sr-only">
 					{props.editing ? "Edit your message" : `Message #${props.roomName}`}
 				</label>
@@ -122,13 +204,43 @@ export function Composer(props: {
 					placeholder={`Message #${props.roomName}`}
 					class="max-h-40 min-h-9 flex-1 resize-none [field-sizing:content] bg-transparent px-2 py-1.5 text-base outline-none placeholder:text-zinc-500 sm:text-sm dark:placeholder:text-zinc-400"
 					value={text()}
+					aria-autocomplete="list"
+					aria-controls={listOpen() ? MENTION_LIST_ID : undefined}
+					aria-activedescendant={listOpen() ? mentionOptionId(active()) : undefined}
+					onKeyUp={(e) => {
+						if (e.key.startsWith("Arrow") || e.key === "Home" || e.key === "End") readCaret();
+					}}
+					onClick={readCaret}
 					onInput={(e) => {
 						setText(e.currentTarget.value);
+						setDismissed(false);
+						readCaret();
 						if (e.currentTarget.value.trim() && !props.editing) props.onInput?.();
 					}}
 					onKeyDown={(e) => {
-						// isComposing: Enter that confirms an IME candidate must not send.
+						if (listOpen() && !e.isComposing) {
+							const count = candidates().length;
+							if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+								e.preventDefault();
+								setActive((i) => (i + (e.key === "ArrowDown" ? 1 : count - 1)) % count);
+								return;
+							}
+							if (e.key === "Enter" || e.key === "Tab") {
+								e.preventDefault();
+								const candidate = candidates()[active()];
+								if (candidate) pick(candidate);
+								return;
+							}
+							if (e.key === "Escape") {
+								e.preventDefault();
+								setDismissed(true);
+								return;
+							}
+						}
+						// isComposing: Enter that confirms an IME candidate must not send. Inside an open
+						// ``` block Enter adds a line: code is typed over several.
 						if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+							if (insideOpenFence(text(), e.currentTarget.selectionStart)) return;
 							e.preventDefault();
 							submit();
 						} else if (e.key === "Escape" && (props.editing || props.replyingTo)) {

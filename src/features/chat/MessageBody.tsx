@@ -56,7 +56,7 @@ function Node(props: { node: MarkdownNode; mention: MentionLookup }): JSX.Elemen
 		case "paragraph":
 			// Direction per paragraph: a Hebrew line and an English line each read their own way.
 			return (
-				<p dir="auto">
+				<p dir="auto" class="overflow-hidden">
 					<Nodes nodes={node.children} mention={props.mention} />
 				</p>
 			);
@@ -173,8 +173,10 @@ export function MessageBody(props: { text: string; mention: MentionLookup; after
 			<Nodes nodes={body().head} mention={props.mention} />
 			<Show when={body().tail} fallback={props.after}>
 				{(tail) => (
-					<p dir="auto">
-						<Nodes nodes={tail()} mention={props.mention} />
+					<p dir="auto" class="overflow-hidden">
+						<span>
+							<Nodes nodes={tail()} mention={props.mention} />
+						</span>
 						{props.after}
 					</p>
 				)}

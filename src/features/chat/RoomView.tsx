@@ -11,7 +11,9 @@ import { HashIcon, LockIcon } from "../../components/ui/Icons";
 import { RoomName } from "../../components/ui/Names";
 import { createQueryData } from "../../query-data";
 import { sessionQueryKey } from "../auth/session-queries";
+import { alertMention } from "../notifications/desktop-notifications";
 import { UserCard } from "../profile/UserCard";
+import { MuteButton } from "../rooms/MuteButton";
 import { RoomInfoPanel } from "../rooms/RoomInfoPanel";
 import { roomListKey, roomListQuery } from "../rooms/room-queries";
 import { Composer, type Editing } from "./Composer";
@@ -121,6 +123,15 @@ function RoomConversation(props: RoomProps & { history: RoomHistory }) {
 			void queryClient.invalidateQueries({ queryKey: roomListKey });
 			void navigate({ to: "/rooms/$roomId", params: { roomId: DEFAULT_ROOM_ID }, replace: true });
 		},
+		(message) =>
+			alertMention({
+				roomId: props.roomId,
+				roomName: summary()?.name ?? props.roomId,
+				seq: message.seq,
+				author: message.author,
+				text: message.text,
+				key: `${props.roomId}:${message.id}`,
+			}),
 	);
 	const [sentCount, setSentCount] = createSignal(0);
 	const [patient, setPatient] = createSignal(false);
@@ -153,7 +164,7 @@ function RoomConversation(props: RoomProps & { history: RoomHistory }) {
 		},
 		onEdit: (message) => {
 			setReplyingTo(null);
-			setEditing({ id: message.id, text: message.text });
+			setEditing({ id: message.id, text: message.text, mentions: message.mentions });
 		},
 		onDelete: setDeleting,
 		onCopyLink: (message) => {
@@ -215,6 +226,7 @@ function RoomConversation(props: RoomProps & { history: RoomHistory }) {
 						<RoomName name={summary()?.name ?? props.roomId} id={props.roomId} />
 					</h1>
 					<PresenceSummary users={session.present()} />
+					<MuteButton roomId={props.roomId} muted={summary()?.muted ?? false} member={summary()?.member ?? false} />
 					<Button
 						ref={infoButton}
 						variant="ghost"
@@ -263,7 +275,9 @@ function RoomConversation(props: RoomProps & { history: RoomHistory }) {
 				</Show>
 				<TypingLine users={session.typing()} />
 				<Composer
+					roomId={props.roomId}
 					roomName={summary()?.name ?? props.roomId}
+					canHere={canModerate()}
 					limited={session.limited()}
 					onInput={session.typed}
 					onSend={(text) => {
@@ -281,7 +295,7 @@ function RoomConversation(props: RoomProps & { history: RoomHistory }) {
 					onCancelEdit={() => setEditing(null)}
 					onEditLast={() => {
 						const last = session.lastOwn();
-						if (last) setEditing({ id: last.id, text: last.text });
+						if (last) setEditing({ id: last.id, text: last.text, mentions: last.mentions });
 						return last !== undefined;
 					}}
 					replyingTo={replyingTo()}

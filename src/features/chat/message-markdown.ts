@@ -139,7 +139,8 @@ function inlineNodes(tokens: Token[]): MarkdownNode[] {
 				const href = safeHref(raw);
 				const source = token.markup === "linkify" || token.markup === "autolink";
 				open("link_close", (children) => {
-					if (!href) return [{ type: "text", text: source ? raw : `${plainText(children)} (${raw})` }];
+					// Not a target a message may link to: what was typed, as text.
+					if (!href) return [{ type: "text", text: source ? raw : `[${plainText(children)}](${raw})` }];
 					const host = source ? null : hostToShow(new URL(href), plainText(children));
 					return [{ type: "link", href, host, children }];
 				});

@@ -1,8 +1,9 @@
 import type { QueryClient } from "@tanstack/solid-query";
 import { type Accessor, createEffect, createMemo, createSignal, onCleanup } from "solid-js";
+import { mentionsUser } from "../../../api/protocol/mentions";
 import type { ChatMessage } from "../../../api/protocol/room-protocol";
 import { markRead } from "../rooms/room-queries";
-import { setOpenRoomUnread } from "../rooms/title-count";
+import { setOpenRoomMentions, setOpenRoomUnread } from "../rooms/title-count";
 
 /** The read marker follows the reader after this pause, not on every message. */
 const MARK_READ_AFTER_MS = 400;
@@ -69,21 +70,29 @@ export function trackUnseen(options: {
 		const list = options.messages();
 		const newest = list.at(-1)?.seq ?? 0;
 		if (seenUpTo === null) {
-			if (options.loading()) return 0;
+			if (options.loading()) return { count: 0, mentions: 0 };
 			seenUpTo = newest;
 		}
 		if (options.seeing()) {
 			seenUpTo = Math.max(seenUpTo, newest);
-			return 0;
+			return { count: 0, mentions: 0 };
 		}
 		let count = 0;
+		let mentions = 0;
 		for (let i = list.length - 1; i >= 0; i--) {
 			const m = list[i];
 			if (!m || m.seq <= seenUpTo) break;
 			if (m.author.id !== options.meId) count++;
+			if (mentionsUser(m, options.meId)) mentions++;
 		}
-		return count;
+		return { count, mentions };
 	});
-	createEffect(() => setOpenRoomUnread(unseen()));
-	onCleanup(() => setOpenRoomUnread(0));
+	createEffect(() => {
+		setOpenRoomUnread(unseen().count);
+		setOpenRoomMentions(unseen().mentions);
+	});
+	onCleanup(() => {
+		setOpenRoomUnread(0);
+		setOpenRoomMentions(0);
+	});
 }

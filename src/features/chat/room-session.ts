@@ -1,5 +1,6 @@
 import { useQueryClient } from "@tanstack/solid-query";
 import { createSignal, onCleanup } from "solid-js";
+import { mentionsUser, readableText } from "../../../api/protocol/mentions";
 import type { ReplyPreview } from "../../../api/protocol/message-events";
 import type { Author, ChatMessage, ErrorFrame, Role } from "../../../api/protocol/room-protocol";
 import { sessionAlive } from "../auth/session-queries";
@@ -27,6 +28,8 @@ export function createRoomSession(
 	me: Author,
 	onSessionEnded: () => void,
 	onLeftRoom: () => void,
+	/** A message mentions this user: new, or an edit that names them for the first time. */
+	onMentioned: (message: { id: string; seq: number; author: string; text: string }) => void = () => undefined,
 ) {
 	const queryClient = useQueryClient();
 	const id = roomId();
@@ -72,6 +75,19 @@ export function createRoomSession(
 			const created = events.flatMap((e) => (e.kind === "create" ? [e.message] : []));
 			settle(created);
 			for (const message of created) typingNotices.stopped(message.author.id);
+			for (const event of events) {
+				if (event.kind === "create" && mentionsUser(event.message, me.id)) {
+					const m = event.message;
+					onMentioned({ id: m.id, seq: m.seq, author: m.author.name, text: readableText(m.text, m.mentions) });
+				} else if (event.kind === "edit" && event.notify.includes(me.id)) {
+					onMentioned({
+						id: event.messageId,
+						seq: event.messageSeq,
+						author: event.by.name,
+						text: readableText(event.text, event.mentions),
+					});
+				}
+			}
 		},
 		onRole: setRole,
 		onPresence: setPresent,

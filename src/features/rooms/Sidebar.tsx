@@ -1,16 +1,27 @@
-import { Link } from "@tanstack/solid-router";
+import { Link, useNavigate } from "@tanstack/solid-router";
 import { createEffect, createSignal, For, onCleanup, Show } from "solid-js";
 import type { RoomSummary } from "../../../api/protocol/http-api";
-import { HashIcon, LockIcon } from "../../components/ui/Icons";
+import { BellOffIcon, HashIcon, LockIcon } from "../../components/ui/Icons";
 import { RoomName } from "../../components/ui/Names";
 import { createQueryData } from "../../query-data";
+import {
+	alertMention,
+	enableNotifications,
+	knownMention,
+	notificationPermission,
+	notificationsSupported,
+	onNotificationClick,
+	setMutedRooms,
+} from "../notifications/desktop-notifications";
 import { NewRoomDialog } from "./NewRoomDialog";
 import { roomListQuery } from "./room-queries";
-import { openRoomUnread } from "./title-count";
+import { openRoomMentions, openRoomUnread } from "./title-count";
 
 function RoomLink(props: { room: RoomSummary; current: boolean; onNavigate: () => void }) {
 	// The open room is being read as messages arrive; a badge there would only flicker.
-	const unread = () => (props.current ? 0 : props.room.unread);
+	// A muted room keeps quiet about plain unread; a mention of the reader still shows.
+	const unread = () => (props.current || props.room.muted ? 0 : props.room.unread);
+	const mentions = () => (props.current ? 0 : props.room.mentions);
 	return (
 		<li>
 			<Link
@@ -25,7 +36,9 @@ function RoomLink(props: { room: RoomSummary; current: boolean; onNavigate: () =
 					props.current
 						? "border-indigo-600 bg-indigo-100 font-semibold text-indigo-950 dark:border-indigo-400 dark:bg-indigo-950 dark:text-white"
 						: `border-transparent hover:bg-zinc-200/70 dark:hover:bg-zinc-800 ${
-								unread() > 0 ? "font-semibold text-zinc-950 dark:text-white" : "text-zinc-700 dark:text-zinc-300"
+								unread() > 0 || mentions() > 0
+									? "font-semibold text-zinc-950 dark:text-white"
+									: "text-zinc-700 dark:text-zinc-300"
 							}`
 				}`}
 			>
@@ -37,6 +50,21 @@ function RoomLink(props: { room: RoomSummary; current: boolean; onNavigate: () =
 				<RoomName name={props.room.name} id={props.room.id} class="flex-1" />
 				<Show when={props.room.visibility === "private"}>
 					<span class="sr-only">(private)</span>
+				</Show>
+				<Show when={props.room.muted}>
+					<span class="text-zinc-500 dark:text-zinc-400" title="Muted">
+						<BellOffIcon />
+						<span class="sr-only">(muted)</span>
+					</span>
+				</Show>
+				<Show when={mentions() > 0}>
+					<span
+						class="rounded-full bg-amber-500 px-1.5 py-0.5 text-xs leading-none font-bold text-zinc-950"
+						data-testid="mention-badge"
+					>
+						@{mentions() > 99 ? "99+" : mentions()}
+						<span class="sr-only"> {mentions() === 1 ? "mention" : "mentions"}</span>
+					</span>
 				</Show>
 				<Show when={unread() > 0}>
 					<span
@@ -73,11 +101,37 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 		if (document.title !== wanted) document.title = wanted;
 	};
 	createEffect(() => {
-		const elsewhere = joined().reduce((sum, room) => sum + (room.id === props.currentRoomId ? 0 : room.unread), 0);
+		const others = joined().filter((room) => room.id !== props.currentRoomId);
+		const elsewhere = others.reduce((sum, room) => sum + (room.muted ? 0 : room.unread), 0);
 		const total = elsewhere + openRoomUnread();
-		wanted = total > 0 ? `(${total}) Parlor` : "Parlor";
+		// Mentions first and apart: "(@2 · 5) Parlor" says someone wants this reader.
+		const mentioned = others.reduce((sum, room) => sum + room.mentions, 0) + openRoomMentions();
+		const counts = [mentioned > 0 ? `@${mentioned}` : "", total > 0 ? String(total) : ""].filter(Boolean).join(" · ");
+		wanted = counts ? `(${counts}) Parlor` : "Parlor";
 		titleTimer ??= setTimeout(writeTitle, TITLE_EVERY_MS);
 	});
+	// Mentions in other rooms come with the room list: a newer mention there than last time is
+	// news (the first list only tells what is already known). The open room tells its own, live.
+	const navigate = useNavigate();
+	onNotificationClick((roomId, seq) => {
+		if (seq === null) void navigate({ to: "/rooms/$roomId", params: { roomId } });
+		else void navigate({ to: "/rooms/$roomId/m/$seq", params: { roomId, seq } });
+	});
+	let listSeen = false;
+	createEffect(() => {
+		const rooms = joined();
+		if (!data()) return;
+		setMutedRooms(rooms.filter((room) => room.muted).map((room) => room.id));
+		for (const room of rooms) {
+			const seq = room.latestMentionSeq;
+			if (seq === null || room.mentions === 0) continue;
+			const key = `${room.id}:seq:${seq}`;
+			if (!listSeen || room.id === props.currentRoomId) knownMention(key);
+			else alertMention({ roomId: room.id, roomName: room.name, seq, author: null, text: null, key });
+		}
+		listSeen = true;
+	});
+
 	onCleanup(() => {
 		clearTimeout(titleTimer);
 		document.title = "Parlor";
@@ -123,6 +177,15 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 						</For>
 					</ul>
 				</details>
+			</Show>
+			<Show when={notificationsSupported() && notificationPermission() === "default"}>
+				<button
+					type="button"
+					class="mt-auto min-h-11 rounded-md px-2 text-left text-sm text-indigo-700 underline hover:text-indigo-900 md:min-h-8 dark:text-indigo-300"
+					onClick={() => void enableNotifications()}
+				>
+					Enable notifications
+				</button>
 			</Show>
 			<NewRoomDialog open={creating()} onClose={() => setCreating(false)} onCreated={props.onNavigate} />
 		</nav>

@@ -63,6 +63,24 @@ export function fetchMembers(roomId: string, cursor: string): Promise<MemberPage
 	return must(request(`/api/rooms/${encodeURIComponent(roomId)}/members?${query}`, MemberPageSchema));
 }
 
+/** Members whose name starts with `prefix`: the composer's @ list (a few are enough). */
+export const memberSearchQuery = (roomId: string, prefix: string) =>
+	queryOptions({
+		queryKey: ["member-search", roomId, prefix.toLowerCase()] as const,
+		queryFn: () => {
+			const query = new URLSearchParams({ q: prefix });
+			return must(request(`/api/rooms/${encodeURIComponent(roomId)}/members?${query}`, MemberPageSchema));
+		},
+		staleTime: 30_000,
+	});
+
+export async function setRoomMuted(roomId: string, muted: boolean): Promise<void> {
+	await request(`/api/rooms/${encodeURIComponent(roomId)}/mute`, null, {
+		method: "PUT",
+		body: JSON.stringify({ muted }),
+	});
+}
+
 export function createRoom(body: CreateRoomBody): Promise<RoomSummary> {
 	return must(request("/api/rooms", RoomSummarySchema, { method: "POST", body: JSON.stringify(body) }));
 }

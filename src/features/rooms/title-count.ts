@@ -7,4 +7,7 @@ import { createSignal } from "solid-js";
  */
 const [openRoomUnread, setOpenRoomUnread] = createSignal(0);
 
-export { openRoomUnread, setOpenRoomUnread };
+/** Of those, the ones that mention the reader: the title shows them apart. */
+const [openRoomMentions, setOpenRoomMentions] = createSignal(0);
+
+export { openRoomMentions, openRoomUnread, setOpenRoomMentions, setOpenRoomUnread };
