@@ -61,7 +61,14 @@ const EMOJI = ["👍", "🎉", "😂", "❤️", "👀", "🔥", "🙏", "✅"];
  * second message the publisher toggles a reaction on one of the newest messages, so rows change
  * after they are drawn.
  */
-async function framesUnderLoad(page: Page, base: string, room: string, rate: number, seconds: number) {
+async function framesUnderLoad(
+	page: Page,
+	base: string,
+	room: string,
+	rate: number,
+	seconds: number,
+	text: (id: number, i: number) => string = messageText,
+) {
 	await page.evaluate(() => {
 		const w = window as unknown as { __frames: number[]; __recording: boolean };
 		w.__frames = [];
@@ -90,7 +97,7 @@ async function framesUnderLoad(page: Page, base: string, room: string, rate: num
 		const i = sent++;
 		const parent = recent[0];
 		const reply = i % 4 === 0 && parent ? `,"replyTo":"${parent}"` : "";
-		ws.send(`{"type":"send","clientId":"fps-${id.toString(36)}","text":"${messageText(id)}"${reply}}`);
+		ws.send(`{"type":"send","clientId":"fps-${id.toString(36)}","text":${JSON.stringify(text(id, i))}${reply}}`);
 		const target = recent.at(-1 - (i % 5));
 		if (i % 2 === 0 && target) {
 			const emoji = EMOJI[(i >> 1) % EMOJI.length];
@@ -243,11 +250,34 @@ async function olderHistory(page: Page, variant: Variant, rounds: number) {
 	return { maxJumpPx: round(Math.max(...jumps), 1), pageLatencyMs: round(percentile(latencies, 50), 1), traces };
 }
 
+/**
+ * A Markdown-heavy room (issue 19): three rows in four carry a link, a fenced code block and a
+ * mention of the reader (so they are highlighted too), the fourth bold, italic and inline code.
+ */
+function markdownText(viewerId: string) {
+	return (id: number, i: number) =>
+		i % 4 === 3
+			? `m${id}: **bold** and _italic_ with \`inline code\` and ~~struck~~ text`
+			: `m${id}: see [the docs](https://example.com/docs/${id}) for <@${viewerId}>\n\`\`\`ts\nconst m${id} = await fetch("https://example.com/api/${id}");\n\`\`\``;
+}
+
+/** The signed-in reader of `page` joins `room` (so mentions of them resolve); their user id. */
+async function joinAsReader(page: Page, base: string, room: string): Promise<string> {
+	const me = (await (await page.request.get(`${base}/api/me`)).json()) as { user?: { id: string } };
+	await page.request.post(`${base}/api/rooms/${room}/join`, { headers: { origin: base } });
+	return me.user?.id ?? "nobody";
+}
+
 export async function clientBench(parlor: ParlorServer, quick: boolean) {
 	const base = parlor.url;
 	const large = quick ? 10_000 : 100_000;
 	const largeRoom = `bench-client-${large / 1000}k`;
-	await seedRooms(parlor, { "bench-client-1k": 1000, "bench-client-live": 200, [largeRoom]: large });
+	await seedRooms(parlor, {
+		"bench-client-1k": 1000,
+		"bench-client-live": 200,
+		"bench-client-md": 200,
+		[largeRoom]: large,
+	});
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
 		args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
@@ -265,6 +295,14 @@ export async function clientBench(parlor: ParlorServer, quick: boolean) {
 			out[variant].receiving = [
 				await framesUnderLoad(page, base, "bench-client-live", 50, quick ? 3 : 6),
 				await framesUnderLoad(page, base, "bench-client-live", 200, quick ? 3 : 6),
+			];
+			const reader = await joinAsReader(page, base, "bench-client-md");
+			await page.goto(url(variant, base, "bench-client-md"));
+			await page.locator(rowSelector(variant)).first().waitFor();
+			await sleep(500);
+			out[variant].receivingMarkdown = [
+				await framesUnderLoad(page, base, "bench-client-md", 50, quick ? 3 : 6, markdownText(reader)),
+				await framesUnderLoad(page, base, "bench-client-md", 200, quick ? 3 : 6, markdownText(reader)),
 			];
 			await page.goto(url(variant, base, "bench-client-1k"));
 			await page.locator(rowSelector(variant)).first().waitFor();

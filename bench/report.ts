@@ -117,6 +117,9 @@ export function printTables(results: Json): void {
 		metric("fps at 50 msg/s (long frames)", (x) => `${recv(x, 0).fps} (${recv(x, 0).longFrames})`);
 		metric("fps at 200 msg/s (long frames)", (x) => `${recv(x, 1).fps} (${recv(x, 1).longFrames})`);
 		metric("worst frame at 200 msg/s (ms)", (x) => recv(x, 1).worstFrameMs);
+		const md = (x: Json, i: number) => (x.receivingMarkdown as Json[] | undefined)?.[i] ?? {};
+		metric("Markdown room: fps at 50 msg/s (long frames)", (x) => `${md(x, 0).fps} (${md(x, 0).longFrames})`);
+		metric("Markdown room: fps at 200 msg/s (long frames)", (x) => `${md(x, 1).fps} (${md(x, 1).longFrames})`);
 		metric(
 			`DOM rows / heap MB, ${fmt(foot(client.parlor ?? {}, 0).messages as number)} loaded`,
 			(x) => `${foot(x, 0).domRows} / ${foot(x, 0).heapMb}`,

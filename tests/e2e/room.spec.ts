@@ -298,8 +298,11 @@ test("README screenshots: a lively room, on desktop and on a phone in dark mode"
 		"Morning! The new room list is up on staging.",
 		"Scrolling back through 10k messages stays smooth now.",
 	]);
-	await grace.send(["Nice. Loading older history no longer jumps?", "Checked on my phone too 📱"]);
-	await ada.send(["Zero pixels in the test. Try it:\nscroll to the top and watch the message you were reading."]);
+	await grace.send([
+		"Nice. Loading **older history** no longer jumps? [The test](https://example.com/e2e) says _zero_.",
+		"Checked on my phone too 📱",
+	]);
+	await ada.send(["Zero pixels. Try it:\n```\nnpm run test:e2e -- tests/e2e/room.spec.ts\n```"]);
 	const a = await guestInRoom(browser, room);
 	await send(a, room, "Looks great. Shipping it today 🚀");
 	await expect(messageRow(a, "Looks great. Shipping it today 🚀")).toHaveAttribute("data-seq", /\d+/);
