@@ -116,18 +116,21 @@ test.describe("on a phone (390×844)", () => {
 		});
 	}
 
-	test("everything a finger taps is at least 44 px tall", async ({ browser }) => {
-		const room = freshRoom("taps");
-		const page = await guestInRoom(browser, room, PHONE);
-		await composer(page, room).fill("x");
-		for (const button of ["Rooms", "Send", "Room info"]) {
-			expect(await height(page.getByRole("button", { name: button })), button).toBeGreaterThanOrEqual(44);
-		}
-		await page.getByRole("button", { name: "Rooms" }).click();
-		for (const link of await page.getByRole("navigation", { name: "Rooms" }).getByRole("link").all()) {
-			expect((await link.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
-		}
-	});
+	for (const colorScheme of SCHEMES) {
+		test(`everything a finger taps is at least 44 px tall (${colorScheme})`, async ({ browser }) => {
+			const room = freshRoom("taps");
+			const page = await guestInRoom(browser, room, { ...PHONE, colorScheme });
+			await composer(page, room).fill("x");
+			for (const button of ["Rooms", "Send", "Room info", "Mute"]) {
+				expect(await height(page.getByRole("button", { name: button })), button).toBeGreaterThanOrEqual(44);
+			}
+			await page.getByRole("button", { name: "Rooms" }).click();
+			for (const link of await page.getByRole("navigation", { name: "Rooms" }).getByRole("link").all()) {
+				expect((await link.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(44);
+			}
+			await page.screenshot({ path: test.info().outputPath(`phone-taps-${colorScheme}.png`) });
+		});
+	}
 });
 
 test.describe("sidebar and header", () => {
@@ -135,6 +138,9 @@ test.describe("sidebar and header", () => {
 		const page = await guestPage(browser);
 		await expect(sidebarLink(page, "general")).toHaveAttribute("aria-current", "page");
 		await expect(page.getByText("Open a room below, or make one.")).toHaveCount(0);
+		// A member by the time the first page shows, not by opening the room: the room list says so.
+		const list: { rooms: { id: string; member: boolean }[] } = await (await page.request.get("/api/rooms")).json();
+		expect(list.rooms.find((r) => r.id === "general")?.member).toBe(true);
 	});
 
 	test("the current room stands out, unread rooms are bold, case is ignored in the order, and the lock is drawn", async ({
@@ -192,7 +198,7 @@ test.describe("sidebar and header", () => {
 });
 
 test.describe("messages", () => {
-	test("a grouped follow-up shows its time on hover, like the first of its group", async ({ browser }) => {
+	test("a grouped follow-up shows its time on hover or focus, like the first of its group", async ({ browser }) => {
 		const room = freshRoom("group");
 		const page = await guestInRoom(browser, room);
 		await send(page, room, "first of the group");
@@ -203,6 +209,11 @@ test.describe("messages", () => {
 		await followUp.hover();
 		await expect(time).toBeVisible();
 		await expect(time).toHaveText(/now|\d/);
+		// Away with the pointer, then there by keyboard (arrow keys move between rows).
+		await page.mouse.move(0, 0);
+		await expect(time).toBeHidden();
+		await followUp.focus();
+		await expect(time).toBeVisible();
 	});
 
 	test("Jump to present appears when scrolled up with nothing new, and End reaches the very bottom", async ({
@@ -275,8 +286,11 @@ test.describe("guests and profiles", () => {
 		await page.getByRole("button", { name: "Sign out" }).click();
 		const warning = page.getByRole("dialog", { name: "Sign out of a guest account?" });
 		await expect(warning).toContainText("Guests cannot sign back in");
+		await expectAxeClean(page, "guest sign-out warning");
 		await warning.getByRole("button", { name: "Keep account" }).click();
 		const keep = page.getByRole("dialog", { name: "Keep this account" });
+		await expect(keep).toBeVisible();
+		await expectAxeClean(page, "keep-account dialog");
 		const email = `kept-${Date.now().toString(36)}@example.com`;
 		await keep.getByLabel("Email").fill(email);
 		await keep.getByLabel("Password").fill("a long enough password");
@@ -328,6 +342,8 @@ test.describe("guests and profiles", () => {
 
 		await page.getByRole("button", { name: /^Your profile/ }).click();
 		const profile = page.getByRole("dialog", { name: "Your profile" });
+		await expect(profile).toBeVisible();
+		await expectAxeClean(page, "profile dialog");
 		await profile.getByLabel("Display name").fill("Ada\u202E");
 		await profile.getByRole("button", { name: "Save" }).click();
 		await expect(profile.getByRole("alert")).toContainText("direction");
@@ -340,6 +356,7 @@ test.describe("guests and profiles", () => {
 		await row.getByRole("button").first().click();
 		const card = page.getByRole("dialog", { name: "Profile" });
 		await expect(card).toContainText("guest");
+		await expectAxeClean(page, "user card");
 		await expect(card).toContainText(/Guest since \w+/);
 	});
 });

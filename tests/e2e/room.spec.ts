@@ -284,7 +284,10 @@ test.describe("the room", () => {
 		await composer.press("Enter");
 		const row = a.getByRole("log").getByRole("article").filter({ hasText: "first line" });
 		await expect(row).toHaveAttribute("data-seq", "1");
-		await expect(row.locator("p[dir=auto]")).toHaveText("first line\nsecond line");
+		// Formatted text: the new line is a line break in the paragraph, as typed.
+		const text = row.locator("p[dir=auto]");
+		await expect(text.locator("br")).toHaveCount(1);
+		expect(await text.innerText()).toBe("first line\nsecond line");
 		expect(await a.evaluate(() => document.activeElement?.id)).toBe("composer");
 		await expect(composer).toHaveValue("");
 	});
