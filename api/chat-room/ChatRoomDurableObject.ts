@@ -90,19 +90,19 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			limiter,
 			this.config.editWindowMs,
 			() => this.readyPeers(),
-			(now, roomId, created, notes) => {
+			(now, roomId, created, notes, deleted) => {
 				if (created) this.ctx.waitUntil(this.armPruneAlarm(now));
 				this.mirror.changed(roomId);
 				// The sidebar's mention badges; the messages themselves already carry their mentions.
-				if (notes.length > 0)
+				if (notes.length > 0 || deleted.length > 0)
 					this.ctx.waitUntil(
-						recordMentions(getDb(env.DB), roomId, notes, now).catch((error: unknown) =>
+						recordMentions(getDb(env.DB), roomId, notes, now, deleted).catch((error: unknown) =>
 							console.error("mentions not recorded in D1", error),
 						),
 					);
 			},
 			(roomId, ids) => findMembers(getDb(env.DB), roomId, ids),
-			() => this.presence.list().map((user) => user.id),
+			() => this.presence.list(),
 		);
 		this.presence = new PresenceTracker(
 			this.config.presenceGraceMs,

@@ -23,9 +23,12 @@ export function idsToResolve(frames: WriteFrame[]): string[] {
  * What a text addresses, by the room's rules: members it names (a non-member's token mentions
  * nobody) and `@here`, which only the owner and moderators may use.
  */
-export function addressedBy(text: string, writer: SocketAttachment, addressing: Addressing) {
+export function addressedBy(text: string, writer: SocketAttachment, addressing: Addressing, previous: Mention[] = []) {
+	// An edit keeps the mentions it had and still names: someone who has left, or a lookup that
+	// failed, does not turn an existing mention into nobody.
+	const before = new Map(previous.map((m) => [m.id, m.name]));
 	const mentions: Mention[] = mentionedIds(text).flatMap((id) => {
-		const name = addressing.members.get(id);
+		const name = addressing.members.get(id) ?? before.get(id);
 		return name === undefined ? [] : [{ id, name }];
 	});
 	const here = mentionsHere(text) && (writer.role === "owner" || writer.role === "moderator");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TestClient } from "../../tests/workers/auth-client";
 import {
+	deleteFrame,
 	editFrame,
 	newClientId,
 	openSocket,
@@ -110,6 +111,18 @@ describe("mentions (issue 19)", () => {
 		});
 		expect(read.status).toBe(200);
 		expect((await roomOf(bob, room))?.mentions).toBe(0);
+	});
+
+	it("takes a deleted message's mention off the badge, and never resolves a token inside code", async () => {
+		const { room, owner } = await ownedRoom();
+		const bob = await person(room);
+		const inCode = await say(owner, `\`${mentionToken(bob.user.id)}\` is how a mention is written`);
+		expect(inCode.mentions).toEqual([]);
+		const mention = await say(owner, `${mentionToken(bob.user.id)} look`);
+		await expect.poll(async () => (await roomOf(bob, room))?.mentions, { timeout: 5_000 }).toBe(1);
+		owner.socket.send(deleteFrame(newClientId(), mention.id));
+		await owner.socket.ack();
+		await expect.poll(async () => (await roomOf(bob, room))?.mentions, { timeout: 5_000 }).toBe(0);
 	});
 
 	it("tells only newly mentioned users on an edit, never anyone twice", async () => {

@@ -51,7 +51,7 @@ export function applyChangeFrame(
 			if (message.text === frame.text) return { kind: "unchanged", message };
 			store.keepVersion(message);
 			{
-				const addressed = addressedBy(frame.text, writer, addressing);
+				const addressed = addressedBy(frame.text, writer, addressing, message.mentions);
 				const told = newlyTold(addressed, addressing, message, store.notifiedOf(message.id));
 				notified = told.notified;
 				event = { ...base, kind: "edit", text: frame.text, by: actor, ...addressed, notify: told.notify };

@@ -64,11 +64,18 @@ export class WriteBatcher {
 		/** The sockets that get live events (those that finished `hello`). */
 		private readonly peers: () => WebSocket[],
 		/** Called after a batch stored events: its time and room, whether it created messages, who it mentioned. */
-		private readonly onStored: (now: number, roomId: string, created: boolean, notes: MentionNote[]) => void,
+		private readonly onStored: (
+			now: number,
+			roomId: string,
+			created: boolean,
+			notes: MentionNote[],
+			/** Messages the batch deleted: their mentions are no longer news. */
+			deleted: string[],
+		) => void,
 		/** Which mentioned users are members of the room (D1); asked only for batches that mention someone. */
 		private readonly lookupMembers: MemberLookup = async () => new Map(),
 		/** The users connected to the room now: whom an @here tells. */
-		private readonly present: () => string[] = () => [],
+		private readonly present: () => Array<{ id: string; name: string }> = () => [],
 	) {}
 
 	/**
@@ -100,13 +107,17 @@ export class WriteBatcher {
 		// Busy (a batch went out moments ago): wait out the window so this batch can fill up.
 		const wait = Math.max(0, this.lastFlushAt + BATCH_WINDOW_MS - now);
 		setTimeout(() => {
-			this.flushing = this.flushing.then(() => this.flush());
+			// A batch that fails must not stop the ones after it: the chain always goes on.
+			this.flushing = this.flushing
+				.then(() => this.flush())
+				.catch((error: unknown) => console.error("write batch failed", error));
 		}, wait);
 	}
 
 	/**
 	 * Who the batch's mentions are: one D1 query for all of it, before anything is stored. A room
-	 * whose D1 is unreachable still stores the messages, mentioning nobody.
+	 * whose D1 is unreachable still stores the messages, mentioning those of them who are
+	 * connected to the room right now (they were let in, so they may read it).
 	 */
 	private async addressing(batch: Queued[]): Promise<Addressing> {
 		const roomId = batch[0]?.attachment.roomId;
@@ -116,13 +127,15 @@ export class WriteBatcher {
 			try {
 				members = await this.lookupMembers(roomId, ids);
 			} catch (error) {
-				console.error("mentions not resolved", error);
+				console.error("mentions not resolved in D1; using who is connected", error);
+				const wanted = new Set(ids);
+				for (const user of this.present()) if (wanted.has(user.id)) members.set(user.id, user.name);
 			}
 		}
 		const here = batch.some(
 			({ frame }) => (frame.type === "send" || frame.type === "edit") && mentionsHere(frame.text),
 		);
-		return { members, present: here ? this.present() : [] };
+		return { members, present: here ? this.present().map((user) => user.id) : [] };
 	}
 
 	private async flush(): Promise<void> {
@@ -148,7 +161,12 @@ export class WriteBatcher {
 				console.error("write not stored", error);
 			}
 		}
-		this.limiter.persist();
+		// What follows runs even if saving the rate limits fails: what was stored is sent.
+		try {
+			this.limiter.persist();
+		} catch (error) {
+			console.error("rate limits not saved", error);
+		}
 		// One frame per socket for the whole batch: at fanout, the cost is per frame, not per byte.
 		if (events.length > 0) broadcastFrame(eventsFrame(events), this.peers());
 		// Acks after the batch's events: a writer then never holds seq N+1 before seq N, which its
@@ -161,6 +179,7 @@ export class WriteBatcher {
 				roomId,
 				events.some((e) => e.kind === "create"),
 				notes,
+				events.flatMap((e) => (e.kind === "delete" ? [e.messageId] : [])),
 			);
 	}
 

@@ -15,10 +15,18 @@ export const mentionToken = (userId: string) => `<@${userId}>`;
 export const MentionSchema = v.object({ id: v.string(), name: v.string() });
 export type Mention = v.InferOutput<typeof MentionSchema>;
 
+/** Code (fenced blocks and inline spans) as Markdown reads it: what is inside is shown as typed. */
+export const CODE = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
+
+/** The text with its code taken out: a token pasted in a code block mentions nobody. */
+function outsideCode(text: string): string {
+	return text.includes("`") ? text.replace(CODE, " ") : text;
+}
+
 /** The distinct user ids a text mentions, in order, at most MAX_MENTIONS. */
 export function mentionedIds(text: string): string[] {
 	const ids = new Set<string>();
-	for (const match of text.matchAll(USER_TOKEN)) {
+	for (const match of outsideCode(text).matchAll(USER_TOKEN)) {
 		if (match[1]) ids.add(match[1]);
 		if (ids.size >= MAX_MENTIONS) break;
 	}
@@ -26,7 +34,7 @@ export function mentionedIds(text: string): string[] {
 }
 
 export function mentionsHere(text: string): boolean {
-	return text.includes(HERE_TOKEN);
+	return text.includes(HERE_TOKEN) && outsideCode(text).includes(HERE_TOKEN);
 }
 
 /** Whether a message addresses this user: named in it, or everyone by `@here`. */

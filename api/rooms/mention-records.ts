@@ -30,8 +30,20 @@ export async function findMembers(db: Kysely<Database>, roomId: string, ids: str
 	return found;
 }
 
-/** Records who was told of which message; a row already there stays (nobody counts twice). */
-export async function recordMentions(db: Kysely<Database>, roomId: string, notes: MentionNote[], at: number) {
+/**
+ * Records who was told of which message; a row already there stays (nobody counts twice). A
+ * deleted message's rows go: a tombstone is nobody's news.
+ */
+export async function recordMentions(
+	db: Kysely<Database>,
+	roomId: string,
+	notes: MentionNote[],
+	at: number,
+	deleted: string[] = [],
+) {
+	for (const part of chunks(deleted, CHUNK)) {
+		await db.deleteFrom("mention").where("roomId", "=", roomId).where("messageId", "in", part).execute();
+	}
 	for (const part of chunks(notes, ROWS_PER_INSERT)) {
 		await db
 			.insertInto("mention")

@@ -119,6 +119,16 @@ test.describe("rich text, mentions and notifications (issue 19)", () => {
 		const mentioned = bo.locator("article[data-mentions-me=true]");
 		await expect(mentioned).toHaveCount(1);
 		await expect(mentioned.locator("[data-mention]")).toHaveText(`@${boName}`);
+
+		// Bo is not a moderator: their "@here" is plain text for everyone, not the pill a moderator's gets.
+		await composerOf(bo, room).fill("@here anyone around?");
+		await composerOf(bo, room).press("Enter");
+		const fake = lastRow(ada);
+		await expect(fake).toContainText("@here anyone around?");
+		await expect(fake.locator("[data-mention=here]")).toHaveCount(0);
+		await composerOf(ada, room).fill("@here standup in 5");
+		await composerOf(ada, room).press("Enter");
+		await expect(lastRow(bo).locator("[data-mention=here]")).toHaveText("@here");
 	});
 
 	test("a mention in a hidden tab shows a desktop notification that opens the message; mute silences it", async ({

@@ -3,6 +3,8 @@ import { type MarkdownNode, parseMessage } from "./message-markdown";
 
 /** How a mention shows: the user's current name, found by id, and whether it is the reader. */
 export type MentionLookup = (userId: string) => { name: string; me: boolean } | null;
+/** Asked of the lookup for `<!here>`: null when the room did not count it (its author may not). */
+export const HERE_LOOKUP = "<!here>";
 
 function CopyButton(props: { text: string }) {
 	const [copied, setCopied] = createSignal(false);
@@ -142,6 +144,8 @@ function Node(props: { node: MarkdownNode; mention: MentionLookup }): JSX.Elemen
 			);
 		}
 		case "here":
+			// Only an @here the room counted looks like one; anyone else's is plain text.
+			if (!props.mention(HERE_LOOKUP)) return "@here";
 			return (
 				<span
 					class="rounded bg-amber-100 px-0.5 font-medium text-amber-900 dark:bg-amber-900/50 dark:text-amber-100"

@@ -8,7 +8,7 @@ import { UserName } from "../../components/ui/Names";
 import type { ChatRow } from "./chat-rows";
 import { useNow } from "./clock";
 import { knownName } from "./known-names";
-import { type MentionLookup, MessageBody } from "./MessageBody";
+import { HERE_LOOKUP, type MentionLookup, MessageBody } from "./MessageBody";
 import { MessageToolbar } from "./MessageToolbar";
 import type { MessageActions } from "./message-actions";
 import { Reactions } from "./Reactions";
@@ -31,8 +31,9 @@ function Timestamp(props: { at: number; class?: string }) {
 }
 
 /** How a row's mentions read: the names the room resolved, or, before it has, the names picked. */
-function mentionLookup(mentions: Mention[], meId: string, pending = false): MentionLookup {
+function mentionLookup(mentions: Mention[], meId: string, here: boolean, pending = false): MentionLookup {
 	return (userId) => {
+		if (userId === HERE_LOOKUP) return here ? { name: "here", me: true } : null;
 		const name = mentions.find((m) => m.id === userId)?.name ?? (pending ? knownName(userId) : undefined);
 		return name === undefined ? null : { name, me: userId === meId };
 	};
@@ -165,7 +166,7 @@ function StoredMessage(props: {
 				<Show when={!message().deleted} fallback={<Tombstone message={message()} />}>
 					<MessageBody
 						text={message().text}
-						mention={mentionLookup(message().mentions, props.actions.meId)}
+						mention={mentionLookup(message().mentions, props.actions.meId, message().here)}
 						after={
 							<Show when={message().editedAt !== null}>
 								{" "}
@@ -237,7 +238,7 @@ export function MessageRow(props: { row: ChatRow; actions: MessageActions; highl
 								<UserName name={row().author.name} guest={row().author.guest} class="text-sm font-semibold" />
 							</Show>
 							<Show when={row().entry.replyTo}>{(reply) => <ReplyQuote reply={reply()} />}</Show>
-							<MessageBody text={row().entry.text} mention={mentionLookup([], props.actions.meId, true)} dim />
+							<MessageBody text={row().entry.text} mention={mentionLookup([], props.actions.meId, false, true)} dim />
 							<Show
 								when={row().entry.status === "failed"}
 								fallback={<p class="text-xs text-zinc-500 dark:text-zinc-400">Sending…</p>}

@@ -130,7 +130,8 @@ function RoomConversation(props: RoomProps & { history: RoomHistory }) {
 				seq: message.seq,
 				author: message.author,
 				text: message.text,
-				key: `${props.roomId}:${message.id}`,
+				// The same key as a mention the room list reports: one notification, whichever path is first.
+				key: `${props.roomId}:seq:${message.seq}`,
 			}),
 	);
 	const [sentCount, setSentCount] = createSignal(0);

@@ -11,6 +11,11 @@ describe("composer text", () => {
 		expect(encodeMentions("@here standup", new Map())).toBe("<!here> standup");
 		expect(encodeMentions("@Bob typed by hand", chosen)).toBe("@Bob typed by hand");
 		expect(encodeMentions("@A.B (x)", new Map([["A.B (x)", "u3"]]))).toBe("<@u3>");
+		// An address is not a mention, and code is shown as typed.
+		expect(encodeMentions("mail ops@here.com", new Map())).toBe("mail ops@here.com");
+		expect(encodeMentions("type `@here` or\n```\n@Ann\n```\n@Ann", chosen)).toBe(
+			"type `@here` or\n```\n@Ann\n```\n<@u1>",
+		);
 	});
 
 	it("gives a stored text back with its names, and round-trips", () => {
@@ -27,6 +32,12 @@ describe("composer text", () => {
 		expect(mentionQuery("@Quiet Otter 4", 14)).toEqual({ start: 0, query: "Quiet Otter 4" });
 		expect(mentionQuery("@a b c d e", 10)).toBeNull();
 		expect(mentionQuery("@ada\nnext", 9)).toBeNull();
+		// A long pasted word followed by a character that cannot match answers at once.
+		const long = `@${"x".repeat(5_000)}<`;
+		const start = performance.now();
+		expect(mentionQuery(long, long.length)).toBeNull();
+		expect(performance.now() - start).toBeLessThan(50);
+		expect(mentionQuery(`${"a ".repeat(100)}@ad`, 203)).toEqual({ start: 200, query: "ad" });
 	});
 
 	it("knows when the caret is inside an open code block", () => {
