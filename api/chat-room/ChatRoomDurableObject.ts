@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { getDb } from "../db";
-import type { AuditEntry, EventsPage, HistoryAnchor, HistoryPage, RoomStats } from "../protocol/http-api";
+import type { AuditEntry, EventsPage, HistoryAnchor, HistoryPage, RoomStats, SyncHealth } from "../protocol/http-api";
 import {
 	CLOSE_LEFT_ROOM,
 	CLOSE_PROTOCOL_OUTDATED,
@@ -18,6 +18,7 @@ import { recordLatestSeq } from "../rooms/room-directory";
 import { type FanoutResult, fanOut } from "../session-sockets";
 import { admit } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
+import { ARCHIVE_DELAY_MS, ArchiveSync } from "./archive-sync";
 import { FrameBudget, refusedOverBudget } from "./frame-budget";
 import { broadcastFrame, sendFrame } from "./frames";
 import { eventsPage, historyPage } from "./history-reads";
@@ -64,12 +65,14 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	private readonly mirror: LatestSeqMirror;
 	private readonly alarms: AlarmSchedule;
 	private readonly typing: TypingRelay;
+	private readonly archive: ArchiveSync;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		migrateRoomSchema(ctx.storage);
 		this.config = readRoomConfig(env);
 		this.store = new MessageStore(ctx.storage.sql);
+		this.archive = new ArchiveSync(ctx.storage.sql, this.store, env.DB);
 		this.revoked = new RevokedSessions(ctx.storage.sql);
 		this.budget = new FrameBudget(this.config.frameBurst, this.config.framesPerSecond);
 		this.alarms = new AlarmSchedule(ctx.storage);
@@ -91,6 +94,8 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			this.config.editWindowMs,
 			() => this.readyPeers(),
 			(now, roomId, created, notes, deleted) => {
+				// The archive copy follows a moment later, from the alarm, whatever D1 is doing.
+				this.ctx.waitUntil(this.alarms.request(now + ARCHIVE_DELAY_MS));
 				if (created) this.ctx.waitUntil(this.armPruneAlarm(now));
 				this.mirror.changed(roomId);
 				// The sidebar's mention badges; the messages themselves already carry their mentions.
@@ -123,6 +128,9 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		if (request.headers.get("Upgrade") !== "websocket") return new Response("Expected a WebSocket", { status: 426 });
 		const { ctx, attachments, revoked, config } = this;
 		const response = admit(ctx, attachments, revoked, connection, config.socketsPerUser, Date.now());
+		this.archive.rememberRoomId(connection.roomId);
+		// History from before the archive existed (or a copy that failed) waits in the outbox.
+		if (this.archive.hasPending()) await this.alarms.request(Date.now() + ARCHIVE_DELAY_MS);
 		// The alarm also enforces session expiry on sockets that never send another frame.
 		if (response.status === 101) await this.alarms.request(connection.sessionExpiresAt);
 		return response;
@@ -151,6 +159,11 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	/** RPC from the Worker for the room info panel: what the room keeps and what it costs. */
 	async getStats(): Promise<RoomStats> {
 		return roomStats(this.store, this.ctx.storage.sql, this.config);
+	}
+
+	/** RPC from the Worker: how far the D1 archive is behind this room. */
+	async getSync(): Promise<SyncHealth> {
+		return this.archive.health(Date.now());
 	}
 
 	/** RPC from the Worker: one page of history (messages as they are now), ascending. */
@@ -238,7 +251,13 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		const prune = more ? now + PRUNE_CONTINUE_MS : nextPruneAt(this.ctx.storage.sql, this.config);
 		const expiry = closeExpiredSockets(this.ctx.getWebSockets(), this.attachments, now);
 		const revoked = this.revoked.prune(now);
-		await this.alarms.fired([prune === null ? null : Math.max(prune, now + PRUNE_CONTINUE_MS), expiry, revoked]);
+		const archive = await this.archive.drain(now);
+		await this.alarms.fired([
+			prune === null ? null : Math.max(prune, now + PRUNE_CONTINUE_MS),
+			expiry,
+			revoked,
+			archive,
+		]);
 	}
 
 	private hello(ws: WebSocket, attachment: SocketAttachment, since: number | undefined, protocol?: number): void {

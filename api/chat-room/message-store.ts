@@ -246,6 +246,8 @@ export class MessageStore {
 			addressed.here ? 1 : 0,
 			JSON.stringify(addressed.notified),
 		);
+		// For the D1 archive, in the same transaction: a stored message is never missed there.
+		this.sql.exec("INSERT INTO archive_outbox (seq, message_id, at) VALUES (?, ?, ?)", seq, message.id, createdAt);
 		this.lastSeq = seq;
 		this.lastN = n;
 		return message;
@@ -288,6 +290,14 @@ export class MessageStore {
 			folded.id,
 		);
 		if (notified) this.sql.exec("UPDATE messages SET notified = ? WHERE id = ?", JSON.stringify(notified), folded.id);
+		// Edits and deletes change what the archive holds; reactions do not.
+		if (change.kind !== "react")
+			this.sql.exec(
+				"INSERT INTO archive_outbox (seq, message_id, at) VALUES (?, ?, ?)",
+				change.seq,
+				change.messageId,
+				change.at,
+			);
 		if (change.kind === "delete") {
 			// A deleted message keeps nothing of what it said: not in the log's earlier edits either.
 			// The rows stay, so a resend of one of those edits is still acked with its result.

@@ -37,6 +37,8 @@ describe("room schema migrations", () => {
 				"events",
 				"message_versions",
 				"moderation_log",
+				"archive_outbox",
+				"room_text",
 			])
 				sql.exec(`DROP TABLE IF EXISTS ${table}`);
 			sql.exec(UNVERSIONED_SCHEMA);
@@ -51,6 +53,8 @@ describe("room schema migrations", () => {
 				latestSeq: store.latestSeq,
 				latestN: store.latestN,
 				revokedTable: sql.exec("SELECT name FROM sqlite_master WHERE name = 'revoked_sessions'").toArray().length,
+				// The history from before the archive waits to be copied to it.
+				outbox: sql.exec<{ seq: number }>("SELECT seq FROM archive_outbox").toArray(),
 			};
 		});
 		expect(result.from).toBe(0);
@@ -78,6 +82,7 @@ describe("room schema migrations", () => {
 			},
 		]);
 		expect(result.revokedTable).toBe(1);
+		expect(result.outbox).toEqual([{ seq: 7 }]);
 		await evictDurableObject(stub);
 	});
 

@@ -85,6 +85,14 @@ const MIGRATIONS: ReadonlyArray<string> = [
 	ALTER TABLE messages ADD COLUMN here INTEGER NOT NULL DEFAULT 0;
 	ALTER TABLE messages ADD COLUMN notified TEXT NOT NULL DEFAULT '[]';
 	`,
+	// 5: the archive outbox. Each stored message and each edit or delete adds a row in the same
+	// transaction; the alarm copies them to D1 and removes them. Rooms with history from before
+	// start with all of it waiting, so the archive holds every room's whole history.
+	`
+	CREATE TABLE archive_outbox (seq INTEGER PRIMARY KEY, message_id TEXT NOT NULL, at INTEGER NOT NULL);
+	INSERT INTO archive_outbox (seq, message_id, at) SELECT seq, id, created_at FROM messages;
+	CREATE TABLE room_text (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+	`,
 ];
 
 export const ROOM_SCHEMA_VERSION = MIGRATIONS.length;

@@ -190,6 +190,18 @@ export const RoomStatsSchema = v.object({
 });
 export type RoomStats = v.InferOutput<typeof RoomStatsSchema>;
 
+/** `GET /api/rooms/:room/sync`: how far the D1 archive (search) is behind the room. */
+export const SyncHealthSchema = v.object({
+	latestSeq: v.number(),
+	archivedSeq: v.number(),
+	/** Messages, edits and deletes waiting to be copied. */
+	pending: v.number(),
+	/** How long the oldest of them has waited, in ms. */
+	oldestPendingMs: v.number(),
+	lastError: v.nullable(v.object({ message: v.string(), at: v.number() })),
+});
+export type SyncHealth = v.InferOutput<typeof SyncHealthSchema>;
+
 /** One page of a room's members, by name; `next` is the cursor of the following page. */
 export const MemberSchema = v.object({ ...AuthorSchema.entries, role: RoleSchema });
 export type Member = v.InferOutput<typeof MemberSchema>;

@@ -110,6 +110,8 @@ export const roomRoutes = new Hono<AppEnv>()
 		if (room.lastReadSeq === null) return jsonError(c, 409, "not_member", "Join the room first.");
 		return c.json(await markRead(getDb(c.env.DB), room.id, c.var.user.id, c.req.valid("json")));
 	})
+	// How far search (the D1 archive) is behind this room.
+	.get("/sync", async (c) => c.json(await roomStub(c.env, c.var.room.id).getSync()))
 	// Muting is per member: the room stays, its badge and notifications go quiet.
 	.put("/mute", validate("json", MuteBodySchema), async (c) => {
 		const room = c.var.room;

@@ -1,0 +1,182 @@
+import type { SyncHealth } from "../protocol/http-api";
+import type { ChatMessage } from "../protocol/room-protocol";
+import type { MessageStore } from "./message-store";
+
+/** Messages per D1 batch: five statements each keeps a batch near 100 statements. */
+const CHUNK = 20;
+/** One alarm drains at most this many chunks, then yields (the next alarm follows at once). */
+const CHUNKS_PER_ALARM = 10;
+/** A failed batch is retried after 1 s, doubling up to a minute, for as long as it takes. */
+const RETRY_MIN_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
+
+/** After a write, the archive copy waits this long, so a burst goes to D1 in a few batches. */
+export const ARCHIVE_DELAY_MS = 500;
+
+/**
+ * Copies the room to the D1 archive. Every stored message, edit and delete leaves a row in
+ * `archive_outbox` in the same transaction (message-store.ts); this drains those rows from the
+ * room's alarm: for each message, its current state goes to D1 in one batch per chunk, with the
+ * full-text entries removed (with the row's current text) and added again, so a chunk sent twice
+ * changes nothing. Only after D1 accepted a chunk are its outbox rows deleted. D1 being down
+ * never blocks the room: the rows wait, and the alarm retries with capped backoff, forever.
+ */
+export class ArchiveSync {
+	constructor(
+		private readonly sql: SqlStorage,
+		private readonly store: MessageStore,
+		private readonly db: D1Database,
+	) {}
+
+	/** The room's id (rooms learn it from their first connection); null before. */
+	roomId(): string | null {
+		return this.text("room_id");
+	}
+
+	rememberRoomId(roomId: string): void {
+		this.sql.exec("INSERT OR IGNORE INTO room_text (key, value) VALUES ('room_id', ?)", roomId);
+	}
+
+	/** The highest seq up to which everything is in the archive. */
+	archivedSeq(): number {
+		const row = this.sql.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM archive_outbox").one();
+		return row.seq === null ? this.store.latestSeq : row.seq - 1;
+	}
+
+	health(now: number): SyncHealth {
+		const row = this.sql
+			.exec<{ n: number; oldest: number | null }>("SELECT COUNT(*) AS n, MIN(at) AS oldest FROM archive_outbox")
+			.one();
+		const message = this.text("archive_error");
+		const at = Number(this.text("archive_error_at") ?? 0);
+		return {
+			latestSeq: this.store.latestSeq,
+			archivedSeq: this.archivedSeq(),
+			pending: row.n,
+			oldestPendingMs: row.oldest === null ? 0 : Math.max(0, now - row.oldest),
+			lastError: message ? { message, at } : null,
+		};
+	}
+
+	/** Whether anything waits to be copied. */
+	hasPending(): boolean {
+		return this.sql.exec("SELECT 1 FROM archive_outbox LIMIT 1").toArray().length > 0;
+	}
+
+	/**
+	 * Copies up to CHUNKS_PER_ALARM chunks. Returns when the alarm should come back for the rest:
+	 * at once when more is waiting, after the backoff when D1 failed, null when all is copied.
+	 */
+	async drain(now: number): Promise<number | null> {
+		const roomId = this.roomId();
+		if (!roomId) return null;
+		for (let i = 0; i < CHUNKS_PER_ALARM; i++) {
+			const rows = this.sql
+				.exec<{ seq: number; message_id: string }>(
+					"SELECT seq, message_id FROM archive_outbox ORDER BY seq LIMIT ?",
+					CHUNK,
+				)
+				.toArray();
+			const last = rows.at(-1);
+			if (!last) {
+				this.clearError();
+				return null;
+			}
+			const after = this.sql
+				.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM archive_outbox WHERE seq > ?", last.seq)
+				.one().seq;
+			const archivedSeq = after === null ? this.store.latestSeq : after - 1;
+			const statements: D1PreparedStatement[] = [];
+			for (const id of new Set(rows.map((r) => r.message_id))) {
+				// Pruned since: what the archive has of it stays (the archive outlives retention).
+				const message = this.store.findById(id);
+				if (message) statements.push(...this.statementsFor(roomId, message));
+			}
+			statements.push(
+				this.db
+					.prepare(
+						`INSERT INTO archive_state ("roomId", "archivedSeq", "updatedAt") VALUES (?, ?, ?)
+						 ON CONFLICT ("roomId") DO UPDATE SET "archivedSeq" = MAX("archivedSeq", excluded."archivedSeq"), "updatedAt" = excluded."updatedAt"`,
+					)
+					.bind(roomId, archivedSeq, now),
+			);
+			try {
+				await this.db.batch(statements);
+			} catch (error) {
+				return now + this.failed(error, now);
+			}
+			this.sql.exec("DELETE FROM archive_outbox WHERE seq <= ?", last.seq);
+			this.clearError();
+		}
+		return this.hasPending() ? now : null;
+	}
+
+	/** The row's current state, and its two full-text entries replaced. */
+	private statementsFor(roomId: string, message: ChatMessage): D1PreparedStatement[] {
+		const key = [roomId, message.seq] as const;
+		const unindex = (table: string) =>
+			this.db
+				.prepare(
+					`INSERT INTO "${table}" ("${table}", rowid, "text") SELECT 'delete', rowid, "text" FROM "archive_message" WHERE "roomId" = ? AND "seq" = ?`,
+				)
+				.bind(...key);
+		const index = (table: string) =>
+			this.db
+				.prepare(
+					`INSERT INTO "${table}" (rowid, "text") SELECT rowid, "text" FROM "archive_message" WHERE "roomId" = ? AND "seq" = ?`,
+				)
+				.bind(...key);
+		if (message.deleted) {
+			return [
+				unindex("archive_fts"),
+				unindex("archive_trigram"),
+				this.db.prepare(`DELETE FROM "archive_message" WHERE "roomId" = ? AND "seq" = ?`).bind(...key),
+			];
+		}
+		return [
+			unindex("archive_fts"),
+			unindex("archive_trigram"),
+			this.db
+				.prepare(
+					`INSERT INTO "archive_message" ("roomId", "seq", "messageId", "authorId", "authorName", "text", "createdAt", "rev")
+					 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+					 ON CONFLICT ("roomId", "seq") DO UPDATE SET "text" = excluded."text", "authorName" = excluded."authorName", "rev" = excluded."rev"
+					 WHERE excluded."rev" > "archive_message"."rev"`,
+				)
+				.bind(
+					roomId,
+					message.seq,
+					message.id,
+					message.author.id,
+					message.author.name,
+					message.text,
+					message.createdAt,
+					message.rev,
+				),
+			index("archive_fts"),
+			index("archive_trigram"),
+		];
+	}
+
+	private failed(error: unknown, now: number): number {
+		const failures = Number(this.text("archive_failures") ?? 0) + 1;
+		this.setText("archive_failures", String(failures));
+		this.setText("archive_error", error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500));
+		this.setText("archive_error_at", String(now));
+		console.error("archive batch failed; will retry", error);
+		return Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (failures - 1));
+	}
+
+	private clearError(): void {
+		this.sql.exec("DELETE FROM room_text WHERE key IN ('archive_failures', 'archive_error', 'archive_error_at')");
+	}
+
+	private text(key: string): string | null {
+		const rows = this.sql.exec<{ value: string }>("SELECT value FROM room_text WHERE key = ?", key).toArray();
+		return rows[0]?.value ?? null;
+	}
+
+	private setText(key: string, value: string): void {
+		this.sql.exec("INSERT OR REPLACE INTO room_text (key, value) VALUES (?, ?)", key, value);
+	}
+}
