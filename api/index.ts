@@ -14,6 +14,7 @@ import { meRoutes } from "./routes/me";
 import { roomEventsRoutes, roomMessagesRoutes } from "./routes/room-messages";
 import { roomSocketRoutes } from "./routes/room-socket";
 import { roomListRoutes, roomRoutes } from "./routes/rooms";
+import { searchRoutes } from "./routes/search";
 import { userRoutes } from "./routes/users";
 import { API_POLICY, withSecurityHeaders } from "./security-headers";
 
@@ -37,6 +38,7 @@ const api = new Hono<AppEnv>()
 	.route("/rooms/:room", roomRoutes)
 	.route("/invites", inviteRoutes)
 	.route("/users", userRoutes)
+	.route("/search", searchRoutes)
 	// The first release's endpoints, kept as aliases for the default room.
 	.route("/chat/messages", roomMessagesRoutes)
 	.route("/chat", roomSocketRoutes);

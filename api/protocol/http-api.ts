@@ -202,6 +202,49 @@ export const SyncHealthSchema = v.object({
 });
 export type SyncHealth = v.InferOutput<typeof SyncHealthSchema>;
 
+/** `GET /api/search` query: words to find, and where. */
+export const SEARCH_MAX_LENGTH = 200;
+export const SearchQuerySchema = v.object({
+	q: v.pipe(
+		v.string(),
+		v.trim(),
+		v.minLength(1, "Type something to search for."),
+		v.maxLength(SEARCH_MAX_LENGTH, `Searches are at most ${SEARCH_MAX_LENGTH} characters.`),
+	),
+	room: v.optional(v.pipe(v.string(), v.maxLength(64))),
+	/** Only messages by this user id. */
+	from: v.optional(v.pipe(v.string(), v.maxLength(64))),
+	/** Only messages sent before / at or after this time (ms since the epoch). */
+	before: v.optional(v.pipe(v.string(), v.toNumber(), v.integer())),
+	after: v.optional(v.pipe(v.string(), v.toNumber(), v.integer())),
+	order: v.optional(v.picklist(["newest", "relevance"]), "newest"),
+	limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(50)), "20"),
+	cursor: v.optional(v.pipe(v.string(), v.maxLength(100))),
+});
+
+/** A search hit: the message and where it is, with the matched words marked in `snippet`. */
+export const SearchHitSchema = v.object({
+	roomId: v.string(),
+	roomName: v.string(),
+	seq: v.number(),
+	messageId: v.string(),
+	author: v.object({ id: v.string(), name: v.string() }),
+	createdAt: v.number(),
+	/** Pieces of the text in order; `match` pieces are what the search found. */
+	snippet: v.array(v.object({ text: v.string(), match: v.boolean() })),
+});
+export type SearchHit = v.InferOutput<typeof SearchHitSchema>;
+
+export const SearchResultSchema = v.object({
+	hits: v.array(SearchHitSchema),
+	next: v.nullable(v.string()),
+	/** Rooms among the results (or the one searched) whose archive is behind the room. */
+	behind: v.array(v.object({ roomId: v.string(), roomName: v.string(), missing: v.number() })),
+	/** Which index answered: words, trigrams (substrings, CJK) or a bounded scan (short queries). */
+	mode: v.picklist(["words", "trigram", "scan"]),
+});
+export type SearchResult = v.InferOutput<typeof SearchResultSchema>;
+
 /** One page of a room's members, by name; `next` is the cursor of the following page. */
 export const MemberSchema = v.object({ ...AuthorSchema.entries, role: RoleSchema });
 export type Member = v.InferOutput<typeof MemberSchema>;
