@@ -105,6 +105,31 @@ describe("search (issue 20)", () => {
 		expect(texts(short.body)).toEqual([`ok ${tag}`]);
 	});
 
+	it("says plainly when a room's archive is behind the room", async () => {
+		const ada = await signedIn();
+		const room = await makeRoom(ada, "public");
+		const word = `walrus${crypto.randomUUID().slice(0, 6)}`;
+		await post(ada, room, [`${word} archived`]);
+		expect((await search(ada, { q: word })).body.behind).toEqual([]);
+		// Replication stalls (a D1 failure the room keeps retrying): the room runs on, search says so.
+		await env.DB.prepare(`ALTER TABLE "archive_trigram" RENAME TO "archive_trigram_away"`).run();
+		try {
+			const socket = await openSocket(ada.client, roomPath(room));
+			await socket.hello();
+			socket.send(sendFrame(newClientId(), `${word} not yet archived`));
+			await socket.ack();
+			socket.close();
+			const stub = env.CHAT_ROOM.getByName(room) as DurableObjectStub<ChatRoomDurableObject>;
+			await runDurableObjectAlarm(stub);
+			expect((await stub.getSync()).lastError).not.toBeNull();
+			await expect
+				.poll(async () => (await search(ada, { q: word })).body.behind, { timeout: 5_000 })
+				.toEqual([expect.objectContaining({ roomId: room, missing: 1 })]);
+		} finally {
+			await env.DB.prepare(`ALTER TABLE "archive_trigram_away" RENAME TO "archive_trigram"`).run();
+		}
+	});
+
 	it("answers bad queries with a 200 or a clear 400, never a 500", async () => {
 		const ada = await signedIn();
 		// FTS5 syntax is never passed through: each word is searched as typed.

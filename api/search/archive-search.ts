@@ -114,10 +114,14 @@ async function run(db: D1Database, input: SearchInput, mode: SearchResult["mode"
 		snippet = `snippet("${table}", 0, char(57344), char(57345), '…', 16)`;
 		score = `bm25("${table}")`;
 	}
-	if (input.room) where.push(`m."roomId" = ?`), binds.push(input.room);
-	if (input.from) where.push(`m."authorId" = ?`), binds.push(input.from);
-	if (input.before !== undefined) where.push(`m."createdAt" < ?`), binds.push(input.before);
-	if (input.after !== undefined) where.push(`m."createdAt" >= ?`), binds.push(input.after);
+	const filter = (clause: string, value: unknown) => {
+		where.push(clause);
+		binds.push(value);
+	};
+	if (input.room) filter(`m."roomId" = ?`, input.room);
+	if (input.from) filter(`m."authorId" = ?`, input.from);
+	if (input.before !== undefined) filter(`m."createdAt" < ?`, input.before);
+	if (input.after !== undefined) filter(`m."createdAt" >= ?`, input.after);
 	const cursor = decodeCursor(input.cursor);
 	const relevance = input.order === "relevance" && mode !== "scan";
 	if (!relevance && cursor && "at" in cursor) {

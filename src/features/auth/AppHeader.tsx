@@ -7,6 +7,7 @@ import { Dialog } from "../../components/ui/Dialog";
 import { createQueryData } from "../../query-data";
 import { KeepAccountDialog } from "../profile/KeepAccountDialog";
 import { ProfileDialog } from "../profile/ProfileDialog";
+import { SearchBox } from "../search/SearchBox";
 import { authClient } from "./auth-client";
 import { sessionQuery, sessionQueryKey } from "./session-queries";
 
@@ -55,6 +56,9 @@ export function AppHeader(props: {
 					<span class="hidden min-[420px]:inline">Parlor</span>
 				</a>
 			</div>
+			<Show when={me()}>
+				<SearchBox />
+			</Show>
 			<Show when={me()}>
 				{(signedIn) => (
 					<div class="flex items-center gap-1 sm:gap-2">
