@@ -11,6 +11,7 @@ import { devMailboxRoutes } from "./routes/dev-mailbox";
 import { healthRoutes } from "./routes/health";
 import { inviteRoutes, roomInviteRoutes } from "./routes/invites";
 import { meRoutes } from "./routes/me";
+import { roomExportRoutes } from "./routes/room-export";
 import { roomEventsRoutes, roomMessagesRoutes } from "./routes/room-messages";
 import { roomSocketRoutes } from "./routes/room-socket";
 import { roomListRoutes, roomRoutes } from "./routes/rooms";
@@ -33,6 +34,7 @@ const api = new Hono<AppEnv>()
 	.route("/rooms", roomListRoutes)
 	.route("/rooms/:room/messages", roomMessagesRoutes)
 	.route("/rooms/:room/events", roomEventsRoutes)
+	.route("/rooms/:room/export", roomExportRoutes)
 	.route("/rooms/:room/socket", roomSocketRoutes)
 	.route("/rooms/:room/invites", roomInviteRoutes)
 	.route("/rooms/:room", roomRoutes)

@@ -202,6 +202,17 @@ export const SyncHealthSchema = v.object({
 });
 export type SyncHealth = v.InferOutput<typeof SyncHealthSchema>;
 
+/** `GET /api/rooms/:room/activity`: the room's last 30 days, from the archive (UTC days and hours). */
+export const RoomActivitySchema = v.object({
+	perDay: v.array(v.object({ day: v.number(), count: v.number() })),
+	topPosters: v.array(v.object({ id: v.string(), name: v.string(), count: v.number() })),
+	busiestHours: v.array(v.object({ hour: v.number(), count: v.number() })),
+});
+export type RoomActivity = v.InferOutput<typeof RoomActivitySchema>;
+
+/** `GET /api/rooms/:room/export` query. */
+export const ExportQuerySchema = v.object({ format: v.optional(v.picklist(["json", "md"]), "json") });
+
 /** `GET /api/search` query: words to find, and where. */
 export const SEARCH_MAX_LENGTH = 200;
 export const SearchQuerySchema = v.object({

@@ -30,6 +30,7 @@ import {
 	setMemberRole,
 	toSummary,
 } from "../rooms/room-directory";
+import { roomActivity } from "../search/room-activity";
 
 /** `/api/rooms`: the rooms a user can see, and creating one. */
 export const roomListRoutes = new Hono<AppEnv>()
@@ -110,6 +111,8 @@ export const roomRoutes = new Hono<AppEnv>()
 		if (room.lastReadSeq === null) return jsonError(c, 409, "not_member", "Join the room first.");
 		return c.json(await markRead(getDb(c.env.DB), room.id, c.var.user.id, c.req.valid("json")));
 	})
+	// Activity over the last 30 days, read from the archive.
+	.get("/activity", async (c) => c.json(await roomActivity(c.env.DB, c.var.room.id)))
 	// How far search (the D1 archive) is behind this room.
 	.get("/sync", async (c) => c.json(await roomStub(c.env, c.var.room.id).getSync()))
 	// Muting is per member: the room stays, its badge and notifications go quiet.

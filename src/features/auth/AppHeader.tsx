@@ -57,7 +57,8 @@ export function AppHeader(props: {
 				</a>
 			</div>
 			<Show when={me()}>
-				<SearchBox />
+				{/* From sm up; on a phone the search is at the top of the room drawer. */}
+				<SearchBox id="search" shortcut class="hidden flex-1 sm:block md:max-w-md" />
 			</Show>
 			<Show when={me()}>
 				{(signedIn) => (

@@ -5,6 +5,7 @@ import { DEFAULT_ROOM_ID } from "../../../api/protocol/room-id";
 import type { Author } from "../../../api/protocol/room-protocol";
 import { Button } from "../../components/ui/Button";
 import { createQueryData } from "../../query-data";
+import { ArchiveFacts } from "./ArchiveFacts";
 import { Members, ModerationLog } from "./RoomMembers";
 import {
 	createInvite,
@@ -182,6 +183,7 @@ export function RoomInfoPanel(props: { roomId: string; present: Author[]; onClos
 								bounded: older messages are removed as new ones arrive.
 							</p>
 						</details>
+						<ArchiveFacts roomId={props.roomId} />
 						<Members
 							roomId={props.roomId}
 							first={d().members}

@@ -13,6 +13,7 @@ import {
 	onNotificationClick,
 	setMutedRooms,
 } from "../notifications/desktop-notifications";
+import { SearchBox } from "../search/SearchBox";
 import { NewRoomDialog } from "./NewRoomDialog";
 import { roomListQuery } from "./room-queries";
 import { openRoomMentions, openRoomUnread } from "./title-count";
@@ -142,6 +143,7 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 			aria-label="Rooms"
 			class="flex h-full w-72 flex-col gap-4 overflow-y-auto bg-zinc-50 p-3 md:w-64 dark:bg-zinc-900"
 		>
+			<SearchBox id="search-drawer" class="sm:hidden" />
 			<div>
 				<div class="flex items-center justify-between px-2 pb-1">
 					<h2 class="text-xs font-semibold tracking-wide text-zinc-600 uppercase dark:text-zinc-400">Your rooms</h2>

@@ -10,11 +10,13 @@ import {
 	MarkReadResponseSchema,
 	type MemberPage,
 	MemberPageSchema,
+	RoomActivitySchema,
 	RoomDetailsSchema,
 	type RoomList,
 	RoomListSchema,
 	type RoomSummary,
 	RoomSummarySchema,
+	SyncHealthSchema,
 } from "../../../api/protocol/http-api";
 import { must, request } from "../../api-request";
 
@@ -62,6 +64,22 @@ export function fetchMembers(roomId: string, cursor: string): Promise<MemberPage
 	const query = new URLSearchParams({ cursor });
 	return must(request(`/api/rooms/${encodeURIComponent(roomId)}/members?${query}`, MemberPageSchema));
 }
+
+/** How far the room's search copy (the D1 archive) is behind the room. */
+export const roomSyncQuery = (roomId: string) =>
+	queryOptions({
+		queryKey: ["room-sync", roomId] as const,
+		queryFn: () => must(request(`/api/rooms/${encodeURIComponent(roomId)}/sync`, SyncHealthSchema)),
+		staleTime: 0,
+	});
+
+/** The room's last 30 days, from the archive. */
+export const roomActivityQuery = (roomId: string) =>
+	queryOptions({
+		queryKey: ["room-activity", roomId] as const,
+		queryFn: () => must(request(`/api/rooms/${encodeURIComponent(roomId)}/activity`, RoomActivitySchema)),
+		staleTime: 60_000,
+	});
 
 /** Members whose name starts with `prefix`: the composer's @ list (a few are enough). */
 export const memberSearchQuery = (roomId: string, prefix: string) =>

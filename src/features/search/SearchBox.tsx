@@ -29,7 +29,13 @@ function byRoom(hits: SearchHit[]): Array<{ roomId: string; roomName: string; hi
  * results come grouped by room with the matched words marked, and choosing one opens the room
  * at that message (its permalink). Says plainly when a room's archive is behind.
  */
-export function SearchBox() {
+export function SearchBox(props: {
+	/** The input's id (the page has two: the header's from sm up, the drawer's on a phone). */
+	id: string;
+	/** Whether `/` and Ctrl/Cmd+K focus this one. */
+	shortcut?: boolean;
+	class?: string;
+}) {
 	const queryClient = useQueryClient();
 	const navigate = useNavigate();
 	let input: HTMLInputElement | undefined;
@@ -48,8 +54,10 @@ export function SearchBox() {
 			input?.select();
 		}
 	};
-	document.addEventListener("keydown", onKey);
-	onCleanup(() => document.removeEventListener("keydown", onKey));
+	if (props.shortcut) {
+		document.addEventListener("keydown", onKey);
+		onCleanup(() => document.removeEventListener("keydown", onKey));
+	}
 
 	// Fetched through the cache into signals: reading a query's data under the router's Suspense
 	// boundary would suspend the page while a search is on its way.
@@ -94,7 +102,7 @@ export function SearchBox() {
 
 	return (
 		<search
-			class="relative min-w-0 flex-1 md:max-w-md"
+			class={`relative min-w-0 ${props.class ?? ""}`}
 			onFocusOut={(e) => {
 				if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setOpen(false);
 			}}
@@ -106,11 +114,11 @@ export function SearchBox() {
 				}
 			}}
 		>
-			<label for="search" class="sr-only">
+			<label for={props.id} class="sr-only">
 				Search messages
 			</label>
 			<input
-				id="search"
+				id={props.id}
 				ref={input}
 				type="search"
 				autocomplete="off"
@@ -122,11 +130,11 @@ export function SearchBox() {
 					setOpen(true);
 				}}
 				onFocus={() => setOpen(text().trim().length > 0)}
-				aria-controls="search-results"
+				aria-controls={open() && text().trim() ? `${props.id}-results` : undefined}
 			/>
 			<Show when={open() && text().trim()}>
 				<section
-					id="search-results"
+					id={`${props.id}-results`}
 					aria-label="Search results"
 					aria-busy={searching()}
 					class="absolute top-full right-0 left-0 z-50 mt-1 max-h-[70vh] overflow-y-auto rounded-lg bg-white p-2 shadow-xl ring-1 ring-zinc-200 md:right-auto md:w-[32rem] dark:bg-zinc-900 dark:ring-zinc-700"
