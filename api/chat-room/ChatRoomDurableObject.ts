@@ -18,7 +18,7 @@ import { recordLatestSeq } from "../rooms/room-directory";
 import { type FanoutResult, fanOut } from "../session-sockets";
 import { admit } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
-import { ARCHIVE_DELAY_MS, ArchiveSync } from "./archive-sync";
+import { ARCHIVE_DELAY_MS, ArchiveSync, type BlockDigest } from "./archive-sync";
 import { FrameBudget, refusedOverBudget } from "./frame-budget";
 import { broadcastFrame, sendFrame } from "./frames";
 import { eventsPage, historyPage } from "./history-reads";
@@ -159,6 +159,19 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	/** RPC from the Worker for the room info panel: what the room keeps and what it costs. */
 	async getStats(): Promise<RoomStats> {
 		return roomStats(this.store, this.ctx.storage.sql, this.config);
+	}
+
+	/** RPC from the Worker: this room's side of the archive check. */
+	async getArchiveDigest(): Promise<{ oldestSeq: number; blocks: BlockDigest[] }> {
+		const oldestSeq = this.store.oldestSeq();
+		return { oldestSeq, blocks: this.archive.digest(oldestSeq) };
+	}
+
+	/** RPC from the Worker (after it cleared the room's archive rows): send everything again. */
+	async rebuildArchive(): Promise<number> {
+		const queued = this.archive.requeueAll();
+		await this.alarms.request(Date.now());
+		return queued;
 	}
 
 	/** RPC from the Worker: how far the D1 archive is behind this room. */

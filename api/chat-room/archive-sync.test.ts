@@ -10,7 +10,7 @@ import {
 	roomPath,
 	sendFrame,
 } from "../../tests/workers/room-socket";
-import type { RoomSummary, SyncHealth } from "../protocol/http-api";
+import type { ArchiveCheck, RoomSummary, SyncHealth } from "../protocol/http-api";
 import type { ChatMessage } from "../protocol/room-protocol";
 import type { ChatRoomDurableObject } from "./ChatRoomDurableObject";
 
@@ -147,5 +147,45 @@ describe("the D1 archive (issue 20)", () => {
 			"written while the archive was down",
 			"and the room still takes messages",
 		]);
+	});
+
+	it("checks the archive against the room, finds a missing row, and a rebuild puts it back", async () => {
+		const { id, owner } = await room();
+		const messages = [];
+		for (let i = 0; i < 5; i++) messages.push(await say(owner, `checked message ${i}`));
+		await drain(id);
+		const check = async () =>
+			(await (await owner.client.fetch(`/api/rooms/${id}/archive/check`)).json()) as ArchiveCheck;
+		expect(await check()).toMatchObject({ ok: true, room: { messages: 5 }, archive: { messages: 5 } });
+
+		// A row lost from the archive (and its index entries, as a bad restore would leave it).
+		const lost = messages[2];
+		if (!lost) throw new Error("no message");
+		await env.DB.batch([
+			env.DB.prepare(
+				`INSERT INTO "archive_fts" ("archive_fts", rowid, "text") SELECT 'delete', rowid, "text" FROM "archive_message" WHERE "roomId" = ? AND "seq" = ?`,
+			).bind(id, lost.seq),
+			env.DB.prepare(
+				`INSERT INTO "archive_trigram" ("archive_trigram", rowid, "text") SELECT 'delete', rowid, "text" FROM "archive_message" WHERE "roomId" = ? AND "seq" = ?`,
+			).bind(id, lost.seq),
+			env.DB.prepare(`DELETE FROM "archive_message" WHERE "roomId" = ? AND "seq" = ?`).bind(id, lost.seq),
+		]);
+		const broken = await check();
+		expect(broken.ok).toBe(false);
+		expect(broken.archive.messages).toBe(4);
+		expect(broken.mismatchedBlocks).toEqual([{ from: 0, to: 999 }]);
+
+		const rebuilt = await owner.client.fetch(`/api/rooms/${id}/archive/rebuild`, { method: "POST" });
+		expect(rebuilt.status).toBe(202);
+		await drain(id);
+		expect(await check()).toMatchObject({ ok: true, archive: { messages: 5 } });
+		expect(await found(id, "checked")).toEqual(messages.map((m) => m.seq));
+		await env.DB.prepare(`INSERT INTO "archive_fts" ("archive_fts", rank) VALUES ('integrity-check', 1)`).run();
+
+		// A member who is not the owner or a moderator may do neither.
+		const member = new TestClient();
+		await member.signInAsGuest();
+		expect((await member.fetch(`/api/rooms/${id}/archive/check`)).status).toBe(403);
+		expect((await member.fetch(`/api/rooms/${id}/archive/rebuild`, { method: "POST" })).status).toBe(403);
 	});
 });

@@ -58,6 +58,25 @@ export class ArchiveSync {
 		};
 	}
 
+	/** The room's side of the archive check: live messages by block, from `fromSeq` on. */
+	digest(fromSeq: number): BlockDigest[] {
+		return this.sql
+			.exec<BlockDigest>(BLOCK_DIGEST("messages", "seq", "rev", "deleted_at IS NULL AND seq >= ?"), fromSeq)
+			.toArray();
+	}
+
+	/**
+	 * Sends the room's whole kept history to the archive again: every message back in the outbox.
+	 * The caller has removed the room's rows from the archive first, so what comes back is exactly
+	 * what the room holds.
+	 */
+	requeueAll(): number {
+		this.sql.exec(
+			"INSERT OR IGNORE INTO archive_outbox (seq, message_id, at) SELECT seq, id, created_at FROM messages",
+		);
+		return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM archive_outbox").one().n;
+	}
+
 	/** Whether anything waits to be copied. */
 	hasPending(): boolean {
 		return this.sql.exec("SELECT 1 FROM archive_outbox LIMIT 1").toArray().length > 0;
@@ -180,3 +199,18 @@ export class ArchiveSync {
 		this.sql.exec("INSERT OR REPLACE INTO room_text (key, value) VALUES (?, ?)", key, value);
 	}
 }
+
+/** Seqs per block of the archive check: a mismatch names the block to look at. */
+export const CHECK_BLOCK = 1_000;
+
+/**
+ * What the check compares, for one block of seqs: how many live (not deleted) messages, and a
+ * checksum of their (seq, rev) that both SQLites compute the same way. Blocks below `fromSeq`
+ * (pruned from the room, kept in the archive) are left out.
+ */
+export const BLOCK_DIGEST = (table: string, seqColumn: string, revColumn: string, where: string) =>
+	`SELECT ${seqColumn} / ${CHECK_BLOCK} AS block, COUNT(*) AS n, MAX(${seqColumn}) AS maxSeq,
+	        SUM((${seqColumn} * 2654435761 + ${revColumn} * 40503) % 4294967296) AS sum
+	 FROM ${table} WHERE ${where} GROUP BY block ORDER BY block`;
+
+export type BlockDigest = { block: number; n: number; maxSeq: number; sum: number };

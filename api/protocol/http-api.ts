@@ -210,6 +210,16 @@ export const RoomActivitySchema = v.object({
 });
 export type RoomActivity = v.InferOutput<typeof RoomActivitySchema>;
 
+/** `GET /api/rooms/:room/archive/check`: the room and its archive compared. */
+export const ArchiveCheckSchema = v.object({
+	room: v.object({ messages: v.number(), maxSeq: v.number() }),
+	archive: v.object({ messages: v.number(), maxSeq: v.number() }),
+	/** Blocks of seqs whose count or (seq, rev) checksum differ. */
+	mismatchedBlocks: v.array(v.object({ from: v.number(), to: v.number() })),
+	ok: v.boolean(),
+});
+export type ArchiveCheck = v.InferOutput<typeof ArchiveCheckSchema>;
+
 /** `GET /api/rooms/:room/export` query. */
 export const ExportQuerySchema = v.object({ format: v.optional(v.picklist(["json", "md"]), "json") });
 

@@ -30,6 +30,7 @@ import {
 	setMemberRole,
 	toSummary,
 } from "../rooms/room-directory";
+import { checkArchive, clearArchive } from "../search/archive-check";
 import { roomActivity } from "../search/room-activity";
 
 /** `/api/rooms`: the rooms a user can see, and creating one. */
@@ -110,6 +111,21 @@ export const roomRoutes = new Hono<AppEnv>()
 		const room = c.var.room;
 		if (room.lastReadSeq === null) return jsonError(c, 409, "not_member", "Join the room first.");
 		return c.json(await markRead(getDb(c.env.DB), room.id, c.var.user.id, c.req.valid("json")));
+	})
+	// The archive compared with the room, and rebuilt from it: for the owner and moderators.
+	.get("/archive/check", async (c) => {
+		if (c.var.room.role === "member")
+			return jsonError(c, 403, "not_allowed", "Only the owner and moderators check the archive.");
+		const room = c.var.room;
+		return c.json(await checkArchive(c.env.DB, room.id, await roomStub(c.env, room.id).getArchiveDigest()));
+	})
+	.post("/archive/rebuild", async (c) => {
+		if (c.var.room.role === "member")
+			return jsonError(c, 403, "not_allowed", "Only the owner and moderators rebuild the archive.");
+		const stub = roomStub(c.env, c.var.room.id);
+		const { oldestSeq } = await stub.getArchiveDigest();
+		await clearArchive(c.env.DB, c.var.room.id, oldestSeq);
+		return c.json({ queued: await stub.rebuildArchive() }, 202);
 	})
 	// Activity over the last 30 days, read from the archive.
 	.get("/activity", async (c) => c.json(await roomActivity(c.env.DB, c.var.room.id)))
