@@ -3,6 +3,10 @@ import { describe, expect, it } from "vitest";
 import { TestClient } from "../../tests/workers/auth-client";
 import { freshRoom, newClientId, openSocket, roomPath, sendFrame } from "../../tests/workers/room-socket";
 import type { ChatRoomDurableObject } from "./ChatRoomDurableObject";
+import { MessageStore } from "./message-store";
+import { RateLimiter } from "./rate-limit";
+import type { SocketAttachment } from "./socket-attachment";
+import { WriteBatcher } from "./write-batcher";
 
 async function guestIn(room: string) {
 	const client = new TestClient();
@@ -121,5 +125,43 @@ describe("send batching and idempotent sends", () => {
 			expect(await again.expect("ack")).toEqual(original);
 			expect(await storedRows(room)).toBe(1);
 		});
+	});
+
+	it("goes on storing after a batch fails past its writes (the batches run as one chain)", async () => {
+		const room = await freshRoom();
+		const acks = await runInDurableObject(stubFor(room), async (_instance, state) => {
+			const sql = state.storage.sql;
+			const sent: string[] = [];
+			const ws = { send: (frame: string) => sent.push(frame) } as unknown as WebSocket;
+			const attachment: SocketAttachment = {
+				roomId: room,
+				user: { id: "u-chain", name: "Chain", image: null, guest: true },
+				connectionId: "c",
+				sessionId: "s",
+				sessionExpiresAt: Date.now() + 60_000,
+				ready: true,
+				openedAt: 0,
+				role: "member",
+			};
+			let failures = 1;
+			const batcher = new WriteBatcher(
+				new MessageStore(sql),
+				sql,
+				new RateLimiter(sql, 100, 100),
+				0,
+				() => [ws],
+				() => {
+					// The first batch fails after it stored its write (here, telling the room of it).
+					if (failures-- > 0) throw new Error("injected");
+				},
+			);
+			const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+			batcher.enqueue({ ws, attachment, frame: { type: "send", clientId: "chain-first-1", text: "first" } });
+			await wait(100);
+			batcher.enqueue({ ws, attachment, frame: { type: "send", clientId: "chain-second-1", text: "second" } });
+			await wait(100);
+			return sent.map((f) => JSON.parse(f) as { type: string; clientId?: string }).filter((f) => f.type === "ack");
+		});
+		expect(acks.map((a) => a.clientId)).toEqual(["chain-first-1", "chain-second-1"]);
 	});
 });
