@@ -7,6 +7,7 @@ import { maintenance } from "./maintenance";
 import { requireTrustedOriginForWrites } from "./middleware/origin";
 import { authRoutes } from "./routes/auth";
 import { authMethodsRoutes } from "./routes/auth-methods";
+import { devArchiveRoutes } from "./routes/dev-archive";
 import { devMailboxRoutes } from "./routes/dev-mailbox";
 import { healthRoutes } from "./routes/health";
 import { inviteRoutes, roomInviteRoutes } from "./routes/invites";
@@ -45,7 +46,7 @@ const api = new Hono<AppEnv>()
 	.route("/chat/messages", roomMessagesRoutes)
 	.route("/chat", roomSocketRoutes);
 // Development and tests only: a production build drops this (and the mailbox code) entirely.
-if (DEV_TOOLS) api.route("/dev", devMailboxRoutes());
+if (DEV_TOOLS) api.route("/dev", devMailboxRoutes()).route("/dev/rooms/:room", devArchiveRoutes());
 
 const app = new Hono<AppEnv>()
 	.use(async (c, next) => {

@@ -5,8 +5,15 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** Strings found only in api/dev-tools/ and the mailbox route. */
-const MARKERS = ["oauth_emulator_refused", "OAUTH_EMULATOR_URL must be", "dev-mail:", "[local mailbox]", "/mailbox"];
+/** Strings found only in api/dev-tools/ and the dev routes (mailbox, archive pause). */
+const MARKERS = [
+	"oauth_emulator_refused",
+	"OAUTH_EMULATOR_URL must be",
+	"dev-mail:",
+	"[local mailbox]",
+	"/mailbox",
+	"/archive-paused",
+];
 
 /** @type {NodeJS.ProcessEnv} */
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false" };

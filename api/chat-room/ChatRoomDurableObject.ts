@@ -1,6 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { getDb } from "../db";
-import type { AuditEntry, EventsPage, HistoryAnchor, HistoryPage, RoomStats, SyncHealth } from "../protocol/http-api";
+import type {
+	ArchiveRetention,
+	AuditEntry,
+	EventsPage,
+	HistoryAnchor,
+	HistoryPage,
+	RoomStats,
+	SyncHealth,
+} from "../protocol/http-api";
 import {
 	CLOSE_LEFT_ROOM,
 	CLOSE_PROTOCOL_OUTDATED,
@@ -172,6 +180,20 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		const queued = this.archive.requeueAll();
 		await this.alarms.request(Date.now());
 		return queued;
+	}
+
+	/** RPC from the Worker (the owner's choice): keep what the room prunes in the archive, or not. */
+	async setArchiveRetention(retention: ArchiveRetention): Promise<SyncHealth> {
+		this.archive.setRetention(retention);
+		await this.alarms.request(Date.now());
+		return this.archive.health(Date.now());
+	}
+
+	/** RPC from the dev tools only: hold the archive copy back, to show (and test) a lagging search. */
+	async setArchivePaused(paused: boolean): Promise<SyncHealth> {
+		this.archive.setPaused(paused);
+		if (!paused) await this.alarms.request(Date.now());
+		return this.archive.health(Date.now());
 	}
 
 	/** RPC from the Worker: how far the D1 archive is behind this room. */

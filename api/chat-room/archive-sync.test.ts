@@ -188,4 +188,76 @@ describe("the D1 archive (issue 20)", () => {
 		expect((await member.fetch(`/api/rooms/${id}/archive/check`)).status).toBe(403);
 		expect((await member.fetch(`/api/rooms/${id}/archive/rebuild`, { method: "POST" })).status).toBe(403);
 	});
+
+	it("keeps what the room prunes unless the owner has the archive pruned too", async () => {
+		const { id, owner } = await room();
+		const old = [await say(owner, "aged out one"), await say(owner, "aged out two")];
+		const kept = await say(owner, "still in the room");
+		await drain(id);
+		// The first two age past the room's retention (30 days by default).
+		await runInDurableObject(stub(id), (_instance, state) => {
+			const seqs = old.map((m) => m.seq);
+			state.storage.sql.exec(
+				`UPDATE messages SET created_at = ? WHERE seq IN (${seqs.join(", ")})`,
+				Date.now() - 40 * 86_400_000,
+			);
+		});
+		await drain(id);
+		expect((await stub(id).getSync()).retention).toBe("kept");
+		// The room pruned them; the archive (the default) still has them and search finds them.
+		expect(
+			await runInDurableObject(stub(id), (_i, state) =>
+				state.storage.sql
+					.exec("SELECT seq FROM messages")
+					.toArray()
+					.map((r) => r.seq),
+			),
+		).toEqual([kept.seq]);
+		expect((await archived(id)).map((r) => r.seq)).toEqual([...old.map((m) => m.seq), kept.seq]);
+
+		const put = (client: TestClient, retention: string) =>
+			client.fetch(`/api/rooms/${id}/archive/retention`, {
+				method: "PUT",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ retention }),
+			});
+		// Only the owner decides; a bad value is a 400.
+		const member = new TestClient();
+		await member.signInAsGuest();
+		expect((await put(member, "pruned")).status).toBe(403);
+		expect((await put(owner.client, "forever")).status).toBe(400);
+		const res = await put(owner.client, "pruned");
+		expect(res.status).toBe(200);
+		expect(((await res.json()) as SyncHealth).retention).toBe("pruned");
+
+		await drain(id);
+		expect((await archived(id)).map((r) => r.seq)).toEqual([kept.seq]);
+		expect(await found(id, "aged")).toEqual([]);
+		expect(await found(id, '"ged ou"', "archive_trigram")).toEqual([]);
+		expect(await found(id, "room")).toEqual([kept.seq]);
+		await env.DB.prepare(`INSERT INTO "archive_fts" ("archive_fts", rank) VALUES ('integrity-check', 1)`).run();
+		await env.DB.prepare(`INSERT INTO "archive_trigram" ("archive_trigram", rank) VALUES ('integrity-check', 1)`).run();
+	});
+
+	it("a paused copy (dev tools only) shows its lag, and catches up when resumed", async () => {
+		const { id, owner } = await room();
+		await say(owner, "before the pause");
+		await drain(id);
+		const pause = (paused: boolean) =>
+			owner.client.fetch(`/api/dev/rooms/${id}/archive-paused`, {
+				method: "PUT",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ paused }),
+			});
+		expect((await pause(true)).status).toBe(200);
+		await say(owner, "during the pause");
+		await say(owner, "still paused");
+		await runDurableObjectAlarm(stub(id));
+		expect(await stub(id).getSync()).toMatchObject({ paused: true, pending: 2 });
+		expect(await archived(id)).toHaveLength(1);
+		expect((await pause(false)).status).toBe(200);
+		await drain(id);
+		expect(await stub(id).getSync()).toMatchObject({ paused: false, pending: 0 });
+		expect(await archived(id)).toHaveLength(3);
+	});
 });

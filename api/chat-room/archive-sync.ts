@@ -1,4 +1,4 @@
-import type { SyncHealth } from "../protocol/http-api";
+import type { ArchiveRetention, SyncHealth } from "../protocol/http-api";
 import type { ChatMessage } from "../protocol/room-protocol";
 import type { MessageStore } from "./message-store";
 
@@ -9,6 +9,9 @@ const CHUNKS_PER_ALARM = 10;
 /** A failed batch is retried after 1 s, doubling up to a minute, for as long as it takes. */
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
+
+/** Archive rows removed per batch when the owner has the archive pruned with the room. */
+const PRUNE_ROWS = 500;
 
 /** After a write, the archive copy waits this long, so a burst goes to D1 in a few batches. */
 export const ARCHIVE_DELAY_MS = 500;
@@ -55,7 +58,31 @@ export class ArchiveSync {
 			pending: row.n,
 			oldestPendingMs: row.oldest === null ? 0 : Math.max(0, now - row.oldest),
 			lastError: message ? { message, at } : null,
+			retention: this.retention(),
+			paused: this.paused(),
 		};
+	}
+
+	/**
+	 * What happens to the archive when the room prunes by its retention policy: by default the
+	 * archive keeps everything (search still finds it); the owner may have it pruned too.
+	 */
+	retention(): ArchiveRetention {
+		return this.text("archive_retention") === "pruned" ? "pruned" : "kept";
+	}
+
+	setRetention(retention: ArchiveRetention): void {
+		this.setText("archive_retention", retention);
+	}
+
+	/** Development and tests only (the route that sets it exists only with the dev tools). */
+	paused(): boolean {
+		return this.text("archive_paused") !== null;
+	}
+
+	setPaused(paused: boolean): void {
+		if (paused) this.setText("archive_paused", "1");
+		else this.sql.exec("DELETE FROM room_text WHERE key = 'archive_paused'");
 	}
 
 	/** The room's side of the archive check: live messages by block, from `fromSeq` on. */
@@ -88,7 +115,7 @@ export class ArchiveSync {
 	 */
 	async drain(now: number): Promise<number | null> {
 		const roomId = this.roomId();
-		if (!roomId) return null;
+		if (!roomId || this.paused()) return null;
 		for (let i = 0; i < CHUNKS_PER_ALARM; i++) {
 			const rows = this.sql
 				.exec<{ seq: number; message_id: string }>(
@@ -99,7 +126,7 @@ export class ArchiveSync {
 			const last = rows.at(-1);
 			if (!last) {
 				this.clearError();
-				return null;
+				return this.retention() === "pruned" ? this.pruneArchive(roomId, now) : null;
 			}
 			const after = this.sql
 				.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM archive_outbox WHERE seq > ?", last.seq)
@@ -128,6 +155,37 @@ export class ArchiveSync {
 			this.clearError();
 		}
 		return this.hasPending() ? now : null;
+	}
+
+	/**
+	 * With the archive pruned too: removes from D1 what the room no longer holds, up to PRUNE_ROWS
+	 * rows per batch, index entries first (they are read from the row being removed). Everything
+	 * below the room's oldest kept seq goes, so turning the setting on also clears what was pruned
+	 * before. Returns when to come back, like `drain`.
+	 */
+	private async pruneArchive(roomId: string, now: number): Promise<number | null> {
+		const through = this.store.oldestSeq() - 1;
+		if (through <= Number(this.text("archive_pruned_through") ?? 0)) return null;
+		const oldest = `SELECT rowid FROM "archive_message" WHERE "roomId" = ? AND "seq" <= ? ORDER BY "seq" LIMIT ${PRUNE_ROWS}`;
+		const unindex = (table: string) =>
+			this.db
+				.prepare(
+					`INSERT INTO "${table}" ("${table}", rowid, "text") SELECT 'delete', rowid, "text" FROM "archive_message" WHERE rowid IN (${oldest})`,
+				)
+				.bind(roomId, through);
+		let removed: number;
+		try {
+			const results = await this.db.batch([
+				unindex("archive_fts"),
+				unindex("archive_trigram"),
+				this.db.prepare(`DELETE FROM "archive_message" WHERE rowid IN (${oldest})`).bind(roomId, through),
+			]);
+			removed = results.at(-1)?.meta.changes ?? 0;
+		} catch (error) {
+			return now + this.failed(error, now);
+		}
+		if (removed < PRUNE_ROWS) this.setText("archive_pruned_through", String(through));
+		return removed < PRUNE_ROWS ? null : now;
 	}
 
 	/** The row's current state, and its two full-text entries replaced. */

@@ -190,6 +190,10 @@ export const RoomStatsSchema = v.object({
 });
 export type RoomStats = v.InferOutput<typeof RoomStatsSchema>;
 
+/** Whether the archive keeps what the room prunes by its retention policy, or is pruned too. */
+export const ArchiveRetentionSchema = v.picklist(["kept", "pruned"]);
+export type ArchiveRetention = v.InferOutput<typeof ArchiveRetentionSchema>;
+
 /** `GET /api/rooms/:room/sync`: how far the D1 archive (search) is behind the room. */
 export const SyncHealthSchema = v.object({
 	latestSeq: v.number(),
@@ -199,7 +203,13 @@ export const SyncHealthSchema = v.object({
 	/** How long the oldest of them has waited, in ms. */
 	oldestPendingMs: v.number(),
 	lastError: v.nullable(v.object({ message: v.string(), at: v.number() })),
+	/** Whether the archive keeps what the room prunes (the default) or is pruned with it. */
+	retention: ArchiveRetentionSchema,
+	/** Copying held back (development and tests only). */
+	paused: v.boolean(),
 });
+/** `PUT /api/rooms/:room/archive/retention`: the owner's choice. */
+export const ArchiveRetentionBodySchema = v.object({ retention: ArchiveRetentionSchema });
 export type SyncHealth = v.InferOutput<typeof SyncHealthSchema>;
 
 /** `GET /api/rooms/:room/activity`: the room's last 30 days, from the archive (UTC days and hours). */

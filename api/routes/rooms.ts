@@ -9,6 +9,7 @@ import { roomIdParam } from "../middleware/room-id";
 import { requireSession } from "../middleware/session";
 import { validate } from "../middleware/validate";
 import {
+	ArchiveRetentionBodySchema,
 	type AuditLog,
 	CreateRoomBodySchema,
 	MarkReadBodySchema,
@@ -126,6 +127,13 @@ export const roomRoutes = new Hono<AppEnv>()
 		const { oldestSeq } = await stub.getArchiveDigest();
 		await clearArchive(c.env.DB, c.var.room.id, oldestSeq);
 		return c.json({ queued: await stub.rebuildArchive() }, 202);
+	})
+	// The owner decides whether the archive keeps what the room's retention removes.
+	.put("/archive/retention", validate("json", ArchiveRetentionBodySchema), async (c) => {
+		if (c.var.room.role !== "owner")
+			return jsonError(c, 403, "not_allowed", "Only the room's owner decides what the archive keeps.");
+		const { retention } = c.req.valid("json");
+		return c.json(await roomStub(c.env, c.var.room.id).setArchiveRetention(retention));
 	})
 	// Activity over the last 30 days, read from the archive.
 	.get("/activity", async (c) => c.json(await roomActivity(c.env.DB, c.var.room.id)))

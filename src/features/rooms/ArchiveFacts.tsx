@@ -1,6 +1,7 @@
-import { For, Show } from "solid-js";
+import { useQueryClient } from "@tanstack/solid-query";
+import { createSignal, For, Show } from "solid-js";
 import { createQueryData } from "../../query-data";
-import { roomActivityQuery, roomSyncQuery } from "./room-queries";
+import { roomActivityQuery, roomSyncQuery, setArchiveRetention } from "./room-queries";
 
 const numberFormat = new Intl.NumberFormat();
 
@@ -8,8 +9,23 @@ const numberFormat = new Intl.NumberFormat();
  * How the room's search copy stands (caught up, or how far behind and why), and the room's
  * history to download. Read afresh each time the panel opens.
  */
-export function ArchiveFacts(props: { roomId: string }) {
+export function ArchiveFacts(props: { roomId: string; isOwner: boolean }) {
+	const queryClient = useQueryClient();
 	const { data: sync } = createQueryData(() => roomSyncQuery(props.roomId));
+	const [saving, setSaving] = createSignal(false);
+	const [saveError, setSaveError] = createSignal<string | null>(null);
+	const choose = async (pruned: boolean) => {
+		setSaving(true);
+		setSaveError(null);
+		try {
+			const health = await setArchiveRetention(props.roomId, pruned ? "pruned" : "kept");
+			queryClient.setQueryData(roomSyncQuery(props.roomId).queryKey, health);
+		} catch (error) {
+			setSaveError(error instanceof Error ? error.message : "Could not save.");
+		} finally {
+			setSaving(false);
+		}
+	};
 	const { data: activity } = createQueryData(() => roomActivityQuery(props.roomId));
 	const peak = () => Math.max(1, ...(activity()?.perDay.map((d) => d.count) ?? [1]));
 	const base = () => `/api/rooms/${encodeURIComponent(props.roomId)}/export`;
@@ -23,6 +39,7 @@ export function ArchiveFacts(props: { roomId: string }) {
 						return (
 							<Show when={behind() > 0} fallback="up to date">
 								{numberFormat.format(behind())} behind
+								<Show when={s().paused}> (paused)</Show>
 								<Show when={s().lastError}>
 									{(error) => (
 										<span class="block text-xs text-amber-800 dark:text-amber-300">
@@ -35,6 +52,38 @@ export function ArchiveFacts(props: { roomId: string }) {
 					}}
 				</Show>
 			</p>
+			<Show when={sync()}>
+				{(s) => (
+					<Show
+						when={props.isOwner}
+						fallback={
+							<p class="text-xs text-zinc-600 dark:text-zinc-400">
+								{s().retention === "kept"
+									? "Search keeps messages after the room's retention removes them."
+									: "Search forgets messages when the room's retention removes them."}
+							</p>
+						}
+					>
+						<label class="flex min-h-11 items-center gap-2">
+							<input
+								type="checkbox"
+								class="size-4"
+								checked={s().retention === "pruned"}
+								disabled={saving()}
+								onChange={(e) => void choose(e.currentTarget.checked)}
+							/>
+							<span>Remove messages from search when the room's retention removes them</span>
+						</label>
+						<Show when={saveError()}>
+							{(message) => (
+								<p role="alert" class="text-xs text-rose-700 dark:text-rose-400">
+									{message()}
+								</p>
+							)}
+						</Show>
+					</Show>
+				)}
+			</Show>
 			<Show when={activity()}>
 				{(a) => (
 					<figure class="pt-1" data-testid="room-activity">

@@ -183,7 +183,7 @@ export function RoomInfoPanel(props: { roomId: string; present: Author[]; onClos
 								bounded: older messages are removed as new ones arrive.
 							</p>
 						</details>
-						<ArchiveFacts roomId={props.roomId} />
+						<ArchiveFacts roomId={props.roomId} isOwner={d().room.role === "owner"} />
 						<Members
 							roomId={props.roomId}
 							first={d().members}

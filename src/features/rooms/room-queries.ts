@@ -1,5 +1,6 @@
 import { type QueryClient, queryOptions } from "@tanstack/solid-query";
 import {
+	type ArchiveRetention,
 	AuditLogSchema,
 	type CreateRoomBody,
 	type Invite,
@@ -16,6 +17,7 @@ import {
 	RoomListSchema,
 	type RoomSummary,
 	RoomSummarySchema,
+	type SyncHealth,
 	SyncHealthSchema,
 } from "../../../api/protocol/http-api";
 import { must, request } from "../../api-request";
@@ -97,6 +99,16 @@ export async function setRoomMuted(roomId: string, muted: boolean): Promise<void
 		method: "PUT",
 		body: JSON.stringify({ muted }),
 	});
+}
+
+/** The owner's choice: keep in the archive what the room prunes, or prune it there too. */
+export function setArchiveRetention(roomId: string, retention: ArchiveRetention): Promise<SyncHealth> {
+	return must(
+		request(`/api/rooms/${encodeURIComponent(roomId)}/archive/retention`, SyncHealthSchema, {
+			method: "PUT",
+			body: JSON.stringify({ retention }),
+		}),
+	);
 }
 
 export function createRoom(body: CreateRoomBody): Promise<RoomSummary> {
