@@ -5,6 +5,6 @@ export default defineConfig({
 	test: {
 		include: ["tests/chaos/**/*.soak.ts"],
 		environment: "node",
-		testTimeout: 150_000,
+		testTimeout: 220_000,
 	},
 });

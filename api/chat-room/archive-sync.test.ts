@@ -5,6 +5,7 @@ import {
 	deleteFrame,
 	editFrame,
 	newClientId,
+	reactFrame,
 	openSocket,
 	type RoomSocket,
 	roomPath,
@@ -101,6 +102,19 @@ describe("the D1 archive (issue 20)", () => {
 		expect(await found(id, "lighthouse")).toEqual([message.seq]);
 		expect(await found(id, "charts")).toEqual([]);
 		expect(await found(id, '"ghthou"', "archive_trigram")).toEqual([message.seq]);
+	});
+
+	it("follows a reaction's rev too, so the check matches after reactions (found by the chaos soak)", async () => {
+		const { id, owner } = await room();
+		const message = await say(owner, "react to me");
+		await drain(id);
+		owner.socket.send(reactFrame(newClientId(), message.id, "👍"));
+		await owner.socket.ack();
+		await drain(id);
+		const [row] = await archived(id);
+		expect(row?.rev).toBeGreaterThan(message.rev);
+		const check = (await (await owner.client.fetch(`/api/rooms/${id}/archive/check`)).json()) as ArchiveCheck;
+		expect(check).toMatchObject({ ok: true, mismatchedBlocks: [] });
 	});
 
 	it("sends a chunk again without changing anything", async () => {

@@ -290,14 +290,14 @@ export class MessageStore {
 			folded.id,
 		);
 		if (notified) this.sql.exec("UPDATE messages SET notified = ? WHERE id = ?", JSON.stringify(notified), folded.id);
-		// Edits and deletes change what the archive holds; reactions do not.
-		if (change.kind !== "react")
-			this.sql.exec(
-				"INSERT INTO archive_outbox (seq, message_id, at) VALUES (?, ?, ?)",
-				change.seq,
-				change.messageId,
-				change.at,
-			);
+		// Every change moves the message's rev, which the archive check compares; a reaction changes
+		// no searchable text, but without it here the archive's rev would trail the room's.
+		this.sql.exec(
+			"INSERT INTO archive_outbox (seq, message_id, at) VALUES (?, ?, ?)",
+			change.seq,
+			change.messageId,
+			change.at,
+		);
 		if (change.kind === "delete") {
 			// A deleted message keeps nothing of what it said: not in the log's earlier edits either.
 			// The rows stay, so a resend of one of those edits is still acked with its result.

@@ -3,9 +3,12 @@
 // go, while their connections drop at random and the room is evicted to hibernation, evicted with
 // its sockets closed, and the whole server process is killed (SIGKILL) and started again on the
 // same state. The queue checker then proves that nothing acknowledged was lost or repeated and
-// that every client ends with the stored history, edits, tombstones and reactions included.
+// that every client ends with the stored history, edits, tombstones and reactions included, and
+// that the D1 search archive caught up and holds every live message exactly once, as it is now.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ChaosCommand, ChaosReply } from "./chaos-server.ts";
 import { checkQueue } from "./queue-checker.ts";
@@ -201,4 +204,30 @@ it(`keeps every acked message exactly once: ${CLIENTS} clients × ${MESSAGES} me
 		editsTwice: [],
 		deletedTwice: [],
 	});
-}, 150_000);
+
+	// The search archive, copied by the room's alarm through the same faults, catches up...
+	const owner = clients[0]?.cookie ?? "";
+	const t = Date.now();
+	let sync: { latestSeq: number; archivedSeq: number; pending: number } | null = null;
+	while (Date.now() - t < 60_000) {
+		sync = await (await fetch(`${base}/api/rooms/${ROOM}/sync`, { headers: { cookie: owner } })).json();
+		if (sync?.pending === 0 && sync.archivedSeq === sync.latestSeq) break;
+		await sleep(500);
+	}
+	console.log(`archive caught up in ${Date.now() - t} ms after the last sync: ${JSON.stringify(sync)}`);
+	expect(sync).toMatchObject({ pending: 0, archivedSeq: sync?.latestSeq });
+	const check = await (await fetch(`${base}/api/rooms/${ROOM}/archive/check`, { headers: { cookie: owner } })).json();
+	expect(check).toMatchObject({ ok: true, mismatchedBlocks: [] });
+	// ...and holds each live message once, with its current text (read from D1's own file).
+	const d1Dir = join(STATE_DIR, "v3/d1/miniflare-D1DatabaseObject");
+	const file = readdirSync(d1Dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+	if (!file) throw new Error(`no D1 database under ${d1Dir}`);
+	const d1 = new DatabaseSync(join(d1Dir, file), { readOnly: true });
+	const rows = d1
+		.prepare(`SELECT "seq", "text", "rev" FROM "archive_message" WHERE "roomId" = ? ORDER BY "seq"`)
+		.all(ROOM) as Array<{ seq: number; text: string; rev: number }>;
+	d1.close();
+	const live = stored.filter((m) => !m.deleted);
+	expect(rows.length).toBe(live.length);
+	expect(rows).toEqual(live.map((m) => ({ seq: m.seq, text: m.text, rev: m.rev })));
+}, 220_000);
