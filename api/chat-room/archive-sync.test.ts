@@ -5,9 +5,9 @@ import {
 	deleteFrame,
 	editFrame,
 	newClientId,
-	reactFrame,
 	openSocket,
 	type RoomSocket,
+	reactFrame,
 	roomPath,
 	sendFrame,
 } from "../../tests/workers/room-socket";

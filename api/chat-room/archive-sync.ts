@@ -2,8 +2,16 @@ import type { ArchiveRetention, SyncHealth } from "../protocol/http-api";
 import type { ChatMessage } from "../protocol/room-protocol";
 import type { MessageStore } from "./message-store";
 
-/** Messages per D1 batch: five statements each keeps a batch near 100 statements. */
-const CHUNK = 20;
+/**
+ * Outbox rows per D1 batch. Each chunk's statements bind at most 100 parameters (the room id and
+ * up to 90 seqs; 8 per message in a multi-row upsert), so one batch holds about a dozen statements
+ * whatever the chunk's size.
+ */
+const CHUNK = 90;
+/** Rows per multi-row upsert: 8 parameters each, under D1's 100 per statement. */
+const UPSERT_ROWS = 12;
+/** A multi-row upsert's text stays under this many UTF-8 bytes (D1: 100 KB per statement). */
+const UPSERT_BYTES = 60_000;
 /** One alarm drains at most this many chunks, then yields (the next alarm follows at once). */
 const CHUNKS_PER_ALARM = 10;
 /** A failed batch is retried after 1 s, doubling up to a minute, for as long as it takes. */
@@ -132,12 +140,13 @@ export class ArchiveSync {
 				.exec<{ seq: number | null }>("SELECT MIN(seq) AS seq FROM archive_outbox WHERE seq > ?", last.seq)
 				.one().seq;
 			const archivedSeq = after === null ? this.store.latestSeq : after - 1;
-			const statements: D1PreparedStatement[] = [];
+			const messages: ChatMessage[] = [];
 			for (const id of new Set(rows.map((r) => r.message_id))) {
-				// Pruned since: what the archive has of it stays (the archive outlives retention).
+				// Pruned since: what the archive has of it stays (unless the owner chose otherwise).
 				const message = this.store.findById(id);
-				if (message) statements.push(...this.statementsFor(roomId, message));
+				if (message) messages.push(message);
 			}
+			const statements = this.statementsFor(roomId, messages);
 			statements.push(
 				this.db
 					.prepare(
@@ -188,51 +197,51 @@ export class ArchiveSync {
 		return removed < PRUNE_ROWS ? null : now;
 	}
 
-	/** The row's current state, and its two full-text entries replaced. */
-	private statementsFor(roomId: string, message: ChatMessage): D1PreparedStatement[] {
-		const key = [roomId, message.seq] as const;
+	/**
+	 * The messages' current state, with their full-text entries replaced: every entry is removed
+	 * (with the row's text as it is in D1), the rows are upserted (or deleted), and the entries are
+	 * added again from the rows as they end up. A few multi-row statements per chunk, not five per
+	 * message: the copy then costs D1 (and the room's thread) little while the room is busy.
+	 */
+	private statementsFor(roomId: string, messages: ChatMessage[]): D1PreparedStatement[] {
+		if (messages.length === 0) return [];
+		const seqs = (list: ChatMessage[]) => list.map((m) => m.seq);
+		const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+		const rowsOf = (list: ChatMessage[]) =>
+			`SELECT rowid, "text" FROM "archive_message" WHERE "roomId" = ? AND "seq" IN (${placeholders(list.length)})`;
 		const unindex = (table: string) =>
 			this.db
 				.prepare(
-					`INSERT INTO "${table}" ("${table}", rowid, "text") SELECT 'delete', rowid, "text" FROM "archive_message" WHERE "roomId" = ? AND "seq" = ?`,
+					`INSERT INTO "${table}" ("${table}", rowid, "text") SELECT 'delete', rowid, "text" FROM (${rowsOf(messages)})`,
 				)
-				.bind(...key);
-		const index = (table: string) =>
-			this.db
-				.prepare(
-					`INSERT INTO "${table}" (rowid, "text") SELECT rowid, "text" FROM "archive_message" WHERE "roomId" = ? AND "seq" = ?`,
-				)
-				.bind(...key);
-		if (message.deleted) {
-			return [
-				unindex("archive_fts"),
-				unindex("archive_trigram"),
-				this.db.prepare(`DELETE FROM "archive_message" WHERE "roomId" = ? AND "seq" = ?`).bind(...key),
-			];
+				.bind(roomId, ...seqs(messages));
+		const statements = [unindex("archive_fts"), unindex("archive_trigram")];
+		const deleted = messages.filter((m) => m.deleted);
+		if (deleted.length > 0)
+			statements.push(
+				this.db
+					.prepare(`DELETE FROM "archive_message" WHERE "roomId" = ? AND "seq" IN (${placeholders(deleted.length)})`)
+					.bind(roomId, ...seqs(deleted)),
+			);
+		const live = messages.filter((m) => !m.deleted);
+		for (const group of upsertGroups(live)) {
+			statements.push(
+				this.db
+					.prepare(
+						`INSERT INTO "archive_message" ("roomId", "seq", "messageId", "authorId", "authorName", "text", "createdAt", "rev")
+						 VALUES ${group.map(() => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
+						 ON CONFLICT ("roomId", "seq") DO UPDATE SET "text" = excluded."text", "authorName" = excluded."authorName", "rev" = excluded."rev"
+						 WHERE excluded."rev" > "archive_message"."rev"`,
+					)
+					.bind(...group.flatMap((m) => [roomId, m.seq, m.id, m.author.id, m.author.name, m.text, m.createdAt, m.rev])),
+			);
 		}
-		return [
-			unindex("archive_fts"),
-			unindex("archive_trigram"),
-			this.db
-				.prepare(
-					`INSERT INTO "archive_message" ("roomId", "seq", "messageId", "authorId", "authorName", "text", "createdAt", "rev")
-					 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-					 ON CONFLICT ("roomId", "seq") DO UPDATE SET "text" = excluded."text", "authorName" = excluded."authorName", "rev" = excluded."rev"
-					 WHERE excluded."rev" > "archive_message"."rev"`,
-				)
-				.bind(
-					roomId,
-					message.seq,
-					message.id,
-					message.author.id,
-					message.author.name,
-					message.text,
-					message.createdAt,
-					message.rev,
-				),
-			index("archive_fts"),
-			index("archive_trigram"),
-		];
+		if (live.length > 0)
+			for (const table of ["archive_fts", "archive_trigram"])
+				statements.push(
+					this.db.prepare(`INSERT INTO "${table}" (rowid, "text") ${rowsOf(live)}`).bind(roomId, ...seqs(live)),
+				);
+		return statements;
 	}
 
 	private failed(error: unknown, now: number): number {
@@ -256,6 +265,26 @@ export class ArchiveSync {
 	private setText(key: string, value: string): void {
 		this.sql.exec("INSERT OR REPLACE INTO room_text (key, value) VALUES (?, ?)", key, value);
 	}
+}
+
+/** Splits rows for multi-row upserts: at most UPSERT_ROWS rows and about UPSERT_BYTES of text each. */
+function upsertGroups(messages: ChatMessage[]): ChatMessage[][] {
+	const groups: ChatMessage[][] = [];
+	let group: ChatMessage[] = [];
+	let bytes = 0;
+	for (const m of messages) {
+		// UTF-8 takes at most 3 bytes per UTF-16 unit: a bound without encoding the text.
+		const size = m.text.length * 3 + m.author.name.length * 3 + 200;
+		if (group.length === UPSERT_ROWS || (group.length > 0 && bytes + size > UPSERT_BYTES)) {
+			groups.push(group);
+			group = [];
+			bytes = 0;
+		}
+		group.push(m);
+		bytes += size;
+	}
+	if (group.length > 0) groups.push(group);
+	return groups;
 }
 
 /** Seqs per block of the archive check: a mismatch names the block to look at. */
