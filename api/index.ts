@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { DEV_TOOLS } from "./dev-tools/flag";
 import type { AppEnv } from "./env";
+import { firstScreen } from "./first-screen";
 import { jsonError } from "./http-errors";
 import { maintenance } from "./maintenance";
 import { requireTrustedOriginForWrites } from "./middleware/origin";
@@ -58,8 +59,9 @@ const app = new Hono<AppEnv>()
 	// An unknown API path is a JSON 404, never the single-page app's HTML.
 	.all("/api/*", (c) => jsonError(c, 404, "not_found", `No API route for ${c.req.method} ${c.req.path}`))
 	// Navigations (run_worker_first in wrangler.jsonc) get the page from the static assets, whose
-	// `_headers` carry the page's policy; the middleware above adds HSTS over https.
-	.get("*", (c) => c.env.ASSETS.fetch(c.req.raw));
+	// `_headers` carry the page's policy, with the first screen's data embedded (first-screen.ts);
+	// the middleware above adds HSTS over https.
+	.get("*", firstScreen);
 
 app.onError((err, c) => {
 	// Malformed JSON and the like, raised by Hono's own parsers: the client's fault, said plainly.

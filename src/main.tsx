@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/solid-query";
 import { createRouter, RouterProvider } from "@tanstack/solid-router";
 import { render } from "solid-js/web";
+import { seedFromBoot } from "./boot-data";
 import { startEarlyRequests } from "./early-requests";
 import { routeTree } from "./routeTree.gen";
 import "./styles.css";
@@ -9,7 +10,8 @@ const queryClient = new QueryClient({
 	defaultOptions: { queries: { staleTime: 30_000, retry: 1 } },
 });
 
-startEarlyRequests(queryClient, window.location.pathname);
+// The page usually carries the first screen's data; without it, its requests start right here.
+if (!seedFromBoot(queryClient)) startEarlyRequests(queryClient, window.location.pathname);
 
 const router = createRouter({
 	routeTree,

@@ -367,3 +367,17 @@ export type AuditLog = v.InferOutput<typeof AuditLogSchema>;
 
 /** `PUT /api/rooms/:room/members/:userId/role` body (owner only). */
 export const SetRoleBodySchema = v.object({ role: v.picklist(["moderator", "member"]) });
+
+/**
+ * The first screen's data, embedded by the Worker in the page it serves for a navigation
+ * (`<script type="application/json" id="parlor-boot">`): the session, and for a signed-in visitor
+ * the room list and the first history page of the room the address names (`around` a permalink's
+ * seq). The client seeds its query cache from it before the first render.
+ */
+export const BOOT_ELEMENT_ID = "parlor-boot";
+export const BootDataSchema = v.object({
+	me: MeResponseSchema,
+	rooms: v.optional(RoomListSchema),
+	history: v.optional(v.object({ roomId: v.string(), around: v.optional(SeqSchema), page: HistoryPageSchema })),
+});
+export type BootData = v.InferOutput<typeof BootDataSchema>;

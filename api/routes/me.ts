@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { getAuth } from "../../auth";
+import { type AuthSession, getAuth } from "../../auth";
 import { isPlaceholderEmail } from "../account-rules";
 import { getDb } from "../db";
 import type { AppEnv } from "../env";
@@ -11,35 +11,37 @@ import { ClaimEmailBodySchema, type MeResponse } from "../protocol/http-api";
 
 const CHECK_INBOX = "Check your inbox: open the link we sent to confirm the address and keep your account.";
 
+/** What `GET /api/me` answers for a session (or none): also embedded in the first page (first-screen.ts). */
+export async function describeMe(env: Env, found: AuthSession | null): Promise<MeResponse> {
+	if (!found) return { user: null, signInMethods: [] };
+	const user = found.user;
+	const accounts = await getDb(env.DB)
+		.selectFrom("account")
+		.select("providerId")
+		.where("userId", "=", user.id)
+		.execute();
+	const isGuest = user.isAnonymous === true;
+	const placeholder = isPlaceholderEmail(user.email);
+	return {
+		user: {
+			id: user.id,
+			name: user.name,
+			// Guests and X accounts without an email get a placeholder address (RFC 6761 `.invalid`).
+			email: isGuest || placeholder ? null : user.email,
+			image: user.image ?? null,
+			isGuest,
+			pendingEmail: isGuest && !placeholder ? user.email : null,
+		},
+		signInMethods: accounts.map((a) => a.providerId),
+	};
+}
+
 export const meRoutes = new Hono<AppEnv>()
 	/**
 	 * `GET /api/me`: the signed-in user, or `user: null`. Asks the session store, not the cookie
 	 * cache: the client asks this to learn whether a closed socket's session really ended.
 	 */
-	.get("/", async (c) => {
-		const found = await findSession(c.env, c.req.raw, true);
-		if (!found) return c.json({ user: null, signInMethods: [] } satisfies MeResponse);
-		const user = found.user;
-		const accounts = await getDb(c.env.DB)
-			.selectFrom("account")
-			.select("providerId")
-			.where("userId", "=", user.id)
-			.execute();
-		const isGuest = user.isAnonymous === true;
-		const placeholder = isPlaceholderEmail(user.email);
-		return c.json({
-			user: {
-				id: user.id,
-				name: user.name,
-				// Guests and X accounts without an email get a placeholder address (RFC 6761 `.invalid`).
-				email: isGuest || placeholder ? null : user.email,
-				image: user.image ?? null,
-				isGuest,
-				pendingEmail: isGuest && !placeholder ? user.email : null,
-			},
-			signInMethods: accounts.map((a) => a.providerId),
-		} satisfies MeResponse);
-	})
+	.get("/", async (c) => c.json(await describeMe(c.env, await findSession(c.env, c.req.raw, true))))
 	/**
 	 * `POST /api/me/email`: a guest keeps their account (its rooms, and the messages it sent, which
 	 * stay its own) by giving it an address and a password. The address counts once confirmed from

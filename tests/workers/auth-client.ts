@@ -74,6 +74,11 @@ export class TestClient {
 		return me.user;
 	}
 
+	/** The `cookie` header this client sends. */
+	cookieHeader(): string {
+		return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+	}
+
 	/** Another client with a copy of this one's cookies, as if they had been stolen mid-flow. */
 	clone(): TestClient {
 		const copy = new TestClient(this.origin);
