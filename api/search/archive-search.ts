@@ -43,8 +43,10 @@ type Row = {
 	authorId: string;
 	authorName: string;
 	createdAt: number;
-	snippet: string;
 };
+
+/** By relevance, this many of a query's newest matches are ranked (see `run`). */
+const RELEVANCE_WINDOW = 5_000;
 
 function pieces(snippet: string): SearchHit["snippet"] {
 	const out: SearchHit["snippet"] = [];
@@ -95,24 +97,32 @@ export async function searchArchive(db: D1Database, input: SearchInput): Promise
 	return { ...result, behind: await behind(db, input, result.hits) };
 }
 
+/**
+ * One page of hits, in two steps so the costly parts run only for the page: the first query
+ * finds and orders the matching rows (no snippet), the second makes snippets for those rows alone.
+ * By relevance, the newest RELEVANCE_WINDOW matches are ranked: bm25 over every match of a word in
+ * most messages would cost seconds at a million messages.
+ */
 async function run(db: D1Database, input: SearchInput, mode: SearchResult["mode"], q: string) {
 	const table = mode === "trigram" ? "archive_trigram" : "archive_fts";
 	const match = mode === "scan" ? null : ftsQuery(q, mode === "trigram" ? TRIGRAM : 1);
 	if (mode !== "scan" && match === null) return { hits: [], next: null, mode };
+	const relevance = input.order === "relevance" && mode !== "scan";
 	const where: string[] = [`(r."visibility" = 'public' OR rm."userId" IS NOT NULL)`];
-	const binds: unknown[] = [input.userId];
+	const binds: unknown[] = [];
 	let from = `"archive_message" m`;
-	let snippet = `''`;
 	let score = "0";
 	if (mode === "scan") {
 		where.push(`m."text" LIKE ? ESCAPE '\\'`, `m."createdAt" >= ?`);
 		binds.push(`%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`, Date.now() - SCAN_WINDOW_MS);
+	} else if (relevance) {
+		from = `(SELECT rowid, bm25("${table}") AS score FROM "${table}" WHERE "${table}" MATCH ? ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW}) f
+		        JOIN "archive_message" m ON m.rowid = f.rowid`;
+		score = "f.score";
 	} else {
 		from = `"${table}" f JOIN "archive_message" m ON m.rowid = f.rowid`;
 		where.push(`"${table}" MATCH ?`);
 		binds.push(match);
-		snippet = `snippet("${table}", 0, char(57344), char(57345), '…', 16)`;
-		score = `bm25("${table}")`;
 	}
 	const filter = (clause: string, value: unknown) => {
 		where.push(clause);
@@ -123,7 +133,6 @@ async function run(db: D1Database, input: SearchInput, mode: SearchResult["mode"
 	if (input.before !== undefined) filter(`m."createdAt" < ?`, input.before);
 	if (input.after !== undefined) filter(`m."createdAt" >= ?`, input.after);
 	const cursor = decodeCursor(input.cursor);
-	const relevance = input.order === "relevance" && mode !== "scan";
 	if (!relevance && cursor && "at" in cursor) {
 		where.push(`(m."createdAt" < ? OR (m."createdAt" = ? AND m.rowid < ?))`);
 		binds.push(cursor.at, cursor.at, cursor.rowid);
@@ -131,21 +140,22 @@ async function run(db: D1Database, input: SearchInput, mode: SearchResult["mode"
 	const offset = relevance && cursor && "offset" in cursor ? cursor.offset : 0;
 	const order = relevance ? `${score} ASC, m."createdAt" DESC` : `m."createdAt" DESC, m.rowid DESC`;
 	const sql = `SELECT m.rowid AS rowid, m."roomId" AS roomId, r."name" AS roomName, m."seq" AS seq, m."messageId" AS messageId,
-		       m."authorId" AS authorId, m."authorName" AS authorName, m."createdAt" AS createdAt,
-		       ${snippet} AS snippet, m."text" AS text
+		       m."authorId" AS authorId, m."authorName" AS authorName, m."createdAt" AS createdAt
 		FROM ${from}
 		JOIN "room" r ON r."id" = m."roomId"
 		LEFT JOIN "room_member" rm ON rm."roomId" = m."roomId" AND rm."userId" = ?
 		WHERE ${where.join(" AND ")}
 		ORDER BY ${order}
 		LIMIT ? OFFSET ?`;
+	const head = relevance ? [match] : [];
 	const rows = (
 		await db
 			.prepare(sql)
-			.bind(...binds, input.limit + 1, offset)
-			.all<Row & { text: string }>()
+			.bind(...head, input.userId, ...binds, input.limit + 1, offset)
+			.all<Row>()
 	).results;
 	const page = rows.slice(0, input.limit);
+	const snippets = await snippetsFor(db, page, mode, table, match, q);
 	const last = page.at(-1);
 	const more = rows.length > input.limit && last;
 	return {
@@ -156,11 +166,44 @@ async function run(db: D1Database, input: SearchInput, mode: SearchResult["mode"
 			messageId: row.messageId,
 			author: { id: row.authorId, name: row.authorName },
 			createdAt: row.createdAt,
-			snippet: pieces(mode === "scan" ? scanSnippet(row.text, q) : row.snippet),
+			snippet: pieces(snippets.get(row.rowid) ?? ""),
 		})),
 		next: more ? (relevance ? `o:${offset + input.limit}` : `${last.createdAt}:${last.rowid}`) : null,
 		mode,
 	};
+}
+
+/** Snippets for one page of rows: FTS5's own, with the match marked, or made here for a scan. */
+async function snippetsFor(
+	db: D1Database,
+	page: Row[],
+	mode: SearchResult["mode"],
+	table: string,
+	match: string | null,
+	q: string,
+): Promise<Map<number, string>> {
+	if (page.length === 0) return new Map();
+	const ids = page.map((row) => row.rowid);
+	const marks = ids.map(() => "?").join(", ");
+	if (mode === "scan" || match === null) {
+		const rows = (
+			await db
+				.prepare(`SELECT rowid, "text" FROM "archive_message" WHERE rowid IN (${marks})`)
+				.bind(...ids)
+				.all<{ rowid: number; text: string }>()
+		).results;
+		return new Map(rows.map((row) => [row.rowid, scanSnippet(row.text, q)]));
+	}
+	const rows = (
+		await db
+			.prepare(
+				`SELECT rowid, snippet("${table}", 0, char(57344), char(57345), '…', 16) AS snippet
+				 FROM "${table}" WHERE "${table}" MATCH ? AND rowid IN (${marks})`,
+			)
+			.bind(match, ...ids)
+			.all<{ rowid: number; snippet: string }>()
+	).results;
+	return new Map(rows.map((row) => [row.rowid, row.snippet]));
 }
 
 /** Rooms the results come from (or the one searched) whose archive has not caught up. */
