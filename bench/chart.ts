@@ -72,5 +72,24 @@ export function renderChart(results: Json): string {
 		body += bars("History page (limit 50): p50 latency (lower is better)", groups, 20, height, "ms");
 		height += 40 + groups.length * 70;
 	}
+	const search = results.search as
+		| {
+				rows: Array<{ archived: number; shape: string; parlor: { p50: number } }>;
+				floor: Array<{ archived: number; me: { p50: number } }>;
+		  }
+		| undefined;
+	if (search) {
+		const shapes = [...new Set(search.rows.map((r) => r.shape))];
+		const sizes = [...new Set(search.rows.map((r) => r.archived))];
+		const groups = shapes.map((shape) => ({
+			label: shape.replace(/ \(.*\)$/, ""),
+			values: sizes.map((n) => ({
+				name: `${n.toLocaleString("en-US")} archived`,
+				value: search.rows.find((r) => r.shape === shape && r.archived === n)?.parlor.p50 ?? Number.NaN,
+			})),
+		}));
+		body += bars("Search across 100 rooms: p50 latency by query (lower is better)", groups, 20, height, "ms");
+		height += 40 + groups.reduce((h, g) => h + 22 + g.values.length * 16, 0);
+	}
 	return `<svg xmlns="http://www.w3.org/2000/svg" width="860" height="${height}" font-family="system-ui, sans-serif" font-size="12"><rect width="100%" height="100%" fill="#fff"/>${body}<text x="20" y="${height - 10}" fill="#737373" font-size="10">${esc(String(results.machine))} · ${esc(String(results.date))} · ${esc(String(results.mode))}</text></svg>\n`;
 }

@@ -2,6 +2,7 @@
 import type { FanoutResult } from "./fanout.ts";
 import type { IngestResult } from "./ingest.ts";
 import type { HistoryLoadResult, RoomLoadResult } from "./load.ts";
+import type { ReplicationResult, SearchResult } from "./search.ts";
 
 type Json = Record<string, unknown>;
 type Fanout = FanoutResult;
@@ -105,6 +106,50 @@ export function printTables(results: Json): void {
 				]),
 			)}\n`,
 		);
+	}
+	const search = results.search as (SearchResult & { replication?: ReplicationResult }) | undefined;
+	if (search) {
+		const me = (archived: number) => search.floor.find((f) => f.archived === archived)?.me;
+		console.log(
+			`Search over the D1 archive (100 rooms, 10 of them private; 20 hits a page), p50 / p99 ms\n${table(
+				[
+					"archived",
+					"query",
+					"mode",
+					"hits",
+					"Parlor /api/search",
+					"/api/me (same Worker)",
+					"node:sqlite, one statement",
+					"search / me (p50)",
+				],
+				search.rows.map((r) => [
+					fmt(r.archived),
+					r.shape,
+					r.mode,
+					String(r.hits),
+					`${r.parlor.p50} / ${r.parlor.p99}`,
+					`${me(r.archived)?.p50 ?? "–"} / ${me(r.archived)?.p99 ?? "–"}`,
+					r.nodeSqlite ? `${r.nodeSqlite.p50} / ${r.nodeSqlite.p99}` : "–",
+					ratio(r.parlor.p50, me(r.archived)?.p50),
+				]),
+			)}\n`,
+		);
+		const c = search.replication;
+		if (c)
+			console.log(
+				`Replication to the archive under load (one room, ${fmt(c.offered)} msg/s for ${c.seconds} s)\n${table(
+					["acked msg/s", "ack p99 ms", "archived msg/s", "largest lag (msgs)", "caught up after the load"],
+					[
+						[
+							fmt(c.ackedPerSec),
+							String(c.ackP99),
+							fmt(c.archivedPerSec),
+							fmt(c.maxLag),
+							c.catchUpMs === null ? "not in 60 s" : `${fmt(c.catchUpMs)} ms`,
+						],
+					],
+				)}\n`,
+			);
 	}
 	const client = results.client as Record<string, Json> | undefined;
 	if (client) {

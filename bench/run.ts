@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=fanout,ingest,history,client,load]`: Parlor against baselines
+// `npm run bench [-- --quick] [-- --only=fanout,ingest,history,search,client,load]`: Parlor against baselines
 // measured in the same run on the same machine. Loopback only; every loop is bounded.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -12,10 +12,11 @@ import { seedParlorRoomFile } from "./lib/seed.ts";
 import { pinned, pinning, type Server, startBaselineWorker, startNodeWs, startParlor } from "./lib/servers.ts";
 import { historyLoad, roomLoad } from "./load.ts";
 import { printTables } from "./report.ts";
+import { replication, searchBench } from "./search.ts";
 
 const quick = process.argv.includes("--quick");
 const onlyArg = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
-const only = new Set((onlyArg ?? "fanout,ingest,history,client,load").split(","));
+const only = new Set((onlyArg ?? "fanout,ingest,history,search,client,load").split(","));
 
 // The generator runs on CPU 1, the servers on CPU 0 (see lib/servers.ts).
 if (!process.env.PARLOR_BENCH_PINNED && pinning.includes("taskset")) {
@@ -125,6 +126,25 @@ async function main() {
 			console.log("measured");
 		}
 		results.history = { rows };
+	}
+
+	if (only.has("search")) {
+		const cookie = await guestCookie(parlor.url);
+		const me = (await (await fetch(`${parlor.url}/api/me`, { headers: { cookie } })).json()) as {
+			user: { id: string };
+		};
+		const sizes = quick ? [100_000] : [100_000, 1_000_000];
+		const search = await searchBench(parlor, cookie, me.user.id, sizes, quick ? 10 : 30);
+		// The copy to D1 under the room's load: at the rate this run's ingest reached (or 1,000/s).
+		const ingestBest = (
+			results.ingest as Array<{ target: string; best: { ackedPerSec: number } | null }> | undefined
+		)?.find((r) => r.target === "Parlor")?.best?.ackedPerSec;
+		const rate = Math.round(ingestBest ?? 1000);
+		process.stdout.write(`replication at ${rate}/s… `);
+		const target = await parlorTarget(parlor.url, "bench-replication");
+		const copy = await replication(target, parlor.url, "bench-replication", cookie, rate, quick ? 5 : 10);
+		console.log(`${copy.archivedPerSec}/s archived, lag ≤ ${copy.maxLag}, caught up ${copy.catchUpMs} ms after`);
+		results.search = { ...search, replication: copy };
 	}
 
 	if (only.has("client")) {

@@ -7,7 +7,7 @@ import type { MessageStore } from "./message-store";
  * up to 90 seqs; 8 per message in a multi-row upsert), so one batch holds about a dozen statements
  * whatever the chunk's size.
  */
-const CHUNK = 90;
+const CHUNK = 30;
 /** Rows per multi-row upsert: 8 parameters each, under D1's 100 per statement. */
 const UPSERT_ROWS = 12;
 /** A multi-row upsert's text stays under this many UTF-8 bytes (D1: 100 KB per statement). */
