@@ -24,6 +24,8 @@ export default defineConfig({
 					SOCKET_FRAMES_PER_SECOND: "50",
 					// and a presence grace short enough to wait out, long enough to cover a reconnect.
 					PRESENCE_GRACE_MS: "400",
+					// History reads reuse a member's access this long (the bound a removed member gets).
+					ROOM_READ_CACHE_MS: "500",
 					TEST_MIGRATIONS: migrations,
 					// GitHub, Google and X, routed to the emulator that globalSetup starts.
 					...emulatorVars(`http://127.0.0.1:${EMULATOR_PORTS.workers}`),

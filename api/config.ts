@@ -36,6 +36,8 @@ export const SETTINGS = {
 	INVITE_TTL_DAYS: 7,
 	/** Members listed per page in the room info panel. */
 	MEMBERS_PAGE_SIZE: 100,
+	/** How long one isolate reuses a member's access to read a room's history (the removal bound). */
+	ROOM_READ_CACHE_MS: 5_000,
 	/** Members listed per page for a guest. */
 	GUEST_MEMBERS_PAGE_SIZE: 50,
 	/** A guest with no session for this many days is removed by the hourly cleanup. */

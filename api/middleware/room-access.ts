@@ -1,7 +1,9 @@
 import { createMiddleware } from "hono/factory";
+import { settings } from "../config";
 import { getDb } from "../db";
 import type { AppEnv } from "../env";
 import { jsonError } from "../http-errors";
+import { cachedRoomAccess } from "../rooms/read-access-cache";
 import { findRoomAccess } from "../rooms/room-directory";
 import type { SignedInEnv } from "./session";
 
@@ -12,6 +14,20 @@ import type { SignedInEnv } from "./session";
  */
 export const roomAccess = createMiddleware<AppEnv & SignedInEnv>(async (c, next) => {
 	const room = await findRoomAccess(getDb(c.env.DB), c.var.roomId, c.var.user.id);
+	if (!room) return jsonError(c, 404, "room_not_found", "There is no such room, or you are not a member of it.");
+	c.set("room", room);
+	await next();
+});
+
+/**
+ * roomAccess for reading history: the same answer, reused by this isolate for a few seconds
+ * (read-access-cache.ts says how long a removed member may still read, and why).
+ */
+export const roomReadAccess = createMiddleware<AppEnv & SignedInEnv>(async (c, next) => {
+	const { roomId, user } = c.var;
+	const room = await cachedRoomAccess(roomId, user.id, settings(c.env).ROOM_READ_CACHE_MS, () =>
+		findRoomAccess(getDb(c.env.DB), roomId, user.id),
+	);
 	if (!room) return jsonError(c, 404, "room_not_found", "There is no such room, or you are not a member of it.");
 	c.set("room", room);
 	await next();

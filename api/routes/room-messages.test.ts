@@ -106,3 +106,43 @@ describe("GET /api/rooms/:room/messages", () => {
 		expect(alias.messages[0]?.seq).toBe(ack.seq);
 	});
 });
+
+describe("history access, reused for a moment (issue 21)", () => {
+	const READ_CACHE_MS = 500; // vitest.workers.config.ts
+
+	async function privateRoomWithMember() {
+		const owner = new TestClient();
+		await owner.signInAsGuest();
+		const created = await owner.postJson("/api/rooms", {
+			name: `read cache ${crypto.randomUUID().slice(0, 8)}`,
+			visibility: "private",
+		});
+		const roomId = ((await created.json()) as { id: string }).id;
+		const invite = (await (await owner.postJson(`/api/rooms/${roomId}/invites`, {})).json()) as { token: string };
+		const member = new TestClient();
+		const user = await member.signInAsGuest();
+		expect((await member.fetch(`/api/invites/${invite.token}/accept`, { method: "POST" })).status).toBe(200);
+		return { roomId, member, memberId: user.id };
+	}
+
+	it("a member removed through another isolate reads history for at most ROOM_READ_CACHE_MS", async () => {
+		const { roomId, member, memberId } = await privateRoomWithMember();
+		expect((await member.fetch(`/api/rooms/${roomId}/messages`)).status).toBe(200);
+		// Removed in D1 directly, as a leave handled by another isolate would (this one's copy stays).
+		await env.DB.prepare(`DELETE FROM "room_member" WHERE "roomId" = ? AND "userId" = ?`).bind(roomId, memberId).run();
+		const removedAt = Date.now();
+		const soon = await member.fetch(`/api/rooms/${roomId}/messages`);
+		// Within the bound the reused answer may still let them read; past it, never.
+		if (Date.now() - removedAt < READ_CACHE_MS) expect(soon.status).toBe(200);
+		await new Promise((resolve) => setTimeout(resolve, READ_CACHE_MS + 50));
+		expect((await member.fetch(`/api/rooms/${roomId}/messages`)).status).toBe(404);
+		expect((await member.fetch(`/api/rooms/${roomId}/events?after=0`)).status).toBe(404);
+	});
+
+	it("a member who leaves through this isolate loses access at once", async () => {
+		const { roomId, member } = await privateRoomWithMember();
+		expect((await member.fetch(`/api/rooms/${roomId}/messages`)).status).toBe(200);
+		expect((await member.fetch(`/api/rooms/${roomId}/leave`, { method: "POST" })).status).toBe(204);
+		expect((await member.fetch(`/api/rooms/${roomId}/messages`)).status).toBe(404);
+	});
+});

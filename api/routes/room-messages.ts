@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { roomStub } from "../chat-room/room-stub";
 import type { AppEnv } from "../env";
 import { jsonError } from "../http-errors";
-import { roomAccess } from "../middleware/room-access";
+import { roomReadAccess } from "../middleware/room-access";
 import { roomIdParam } from "../middleware/room-id";
 import { requireSession } from "../middleware/session";
 import { validate } from "../middleware/validate";
@@ -29,7 +29,7 @@ function anchorOf(query: HistoryQuery): HistoryAnchor {
  * earlier texts of an edited message.
  */
 export const roomMessagesRoutes = new Hono<AppEnv>()
-	.use(roomIdParam, requireSession, roomAccess)
+	.use(roomIdParam, requireSession, roomReadAccess)
 	.get("/", validate("query", HistoryQuerySchema), async (c) => {
 		const query = c.req.valid("query");
 		const roomId = c.var.roomId;
@@ -44,7 +44,7 @@ export const roomMessagesRoutes = new Hono<AppEnv>()
 
 /** `GET /?after=` relative to a room: the log after a seq, for a client that missed part of it. */
 export const roomEventsRoutes = new Hono<AppEnv>()
-	.use(roomIdParam, requireSession, roomAccess)
+	.use(roomIdParam, requireSession, roomReadAccess)
 	.get("/", validate("query", EventsQuerySchema), async (c) => {
 		return c.json(await roomStub(c.env, c.var.roomId).getEvents(c.req.valid("query").after));
 	});

@@ -20,6 +20,7 @@ import {
 	SetRoleBodySchema,
 } from "../protocol/http-api";
 import { setMuted } from "../rooms/mention-records";
+import { forgetRoomAccess } from "../rooms/read-access-cache";
 import {
 	createRoom,
 	joinRoom,
@@ -104,6 +105,7 @@ export const roomRoutes = new Hono<AppEnv>()
 	.post("/leave", async (c) => {
 		const room = c.var.room;
 		await leaveRoom(getDb(c.env.DB), room.id, c.var.user.id);
+		forgetRoomAccess(room.id, c.var.user.id);
 		// A private room is closed to them from now on, open sockets included.
 		if (room.visibility === "private") await roomStub(c.env, room.id).closeUser(c.var.user.id);
 		return c.body(null, 204);
