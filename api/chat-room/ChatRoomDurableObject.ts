@@ -120,7 +120,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		this.presence = new PresenceTracker(
 			this.config.presenceGraceMs,
 			() => this.readyPeers().flatMap((ws) => this.attachments.get(ws)?.user ?? []),
-			(users) => broadcastFrame({ type: "presence", users }, this.readyPeers()),
+			(delta) => broadcastFrame({ type: "presence_delta", ...delta }, this.readyPeers()),
 		);
 		this.typing = new TypingRelay(
 			() => this.readyPeers(),
@@ -324,8 +324,9 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		// From here on this socket gets live messages; nothing can interleave with the replay above.
 		this.attachments.set(ws, { ...attachment, ready: true });
 		this.mirror.ensureCopied(attachment.roomId);
-		// Everyone gets the new list if this user just arrived; this socket gets it either way.
-		if (!this.presence.arrived(attachment.user)) sendFrame(ws, { type: "presence", users: this.presence.list() });
+		// This socket gets the whole list (capped); everyone hears of an arrival in the next delta.
+		this.presence.arrived(attachment.user);
+		sendFrame(ws, { type: "presence", ...this.presence.snapshot() });
 	}
 
 	private departed(ws: WebSocket): void {

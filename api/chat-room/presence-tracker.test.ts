@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Author } from "../protocol/room-protocol";
-import { PRESENCE_ANNOUNCE_MS, PresenceTracker } from "./presence";
+import { PRESENCE_DELTA_CAP, PRESENCE_LIST_CAP } from "../protocol/room-protocol";
+import { PRESENCE_ANNOUNCE_MS, type PresenceDelta, PresenceTracker } from "./presence";
 
 // The tracker on its own, with fake timers: what it must *not* announce is provable only by
 // letting all the time pass that it could take, which fake timers do instantly and exactly.
@@ -10,20 +11,27 @@ const person = (id: string): Author => ({ id, name: id.toUpperCase(), image: nul
 function tracker() {
 	const connected = new Map<string, Author>();
 	const announced: string[][] = [];
+	const deltas: PresenceDelta[] = [];
+	// What a client holds after applying every delta, as ids in order.
+	let held: string[] = [];
 	const presence = new PresenceTracker(
 		GRACE_MS,
 		() => [...connected.values()],
-		(users) => announced.push(users.map((u) => u.id)),
+		(delta) => {
+			deltas.push(delta);
+			held = [...held.filter((id) => !delta.left.includes(id)), ...delta.joined.map((u) => u.id)].sort();
+			announced.push(held);
+		},
 	);
 	const arrive = (id: string) => {
 		connected.set(id, person(id));
-		return presence.arrived(person(id));
+		presence.arrived(person(id));
 	};
 	const leave = (id: string, stillConnected = false) => {
 		if (!stillConnected) connected.delete(id);
 		presence.departed(person(id), stillConnected);
 	};
-	return { presence, announced, arrive, leave };
+	return { presence, announced, deltas, arrive, leave };
 }
 
 beforeEach(() => vi.useFakeTimers());
@@ -32,7 +40,7 @@ afterEach(() => vi.useRealTimers());
 describe("PresenceTracker", () => {
 	it("announces an arrival once, a moment later, to everyone", () => {
 		const t = tracker();
-		expect(t.arrive("a")).toBe(true);
+		t.arrive("a");
 		expect(t.announced).toEqual([]);
 		vi.advanceTimersByTime(PRESENCE_ANNOUNCE_MS);
 		expect(t.announced).toEqual([["a"]]);
@@ -42,7 +50,7 @@ describe("PresenceTracker", () => {
 		const t = tracker();
 		t.arrive("a");
 		vi.advanceTimersByTime(PRESENCE_ANNOUNCE_MS);
-		expect(t.arrive("a")).toBe(false);
+		t.arrive("a");
 		vi.advanceTimersByTime(60_000);
 		expect(t.announced).toEqual([["a"]]);
 	});
@@ -85,5 +93,22 @@ describe("PresenceTracker", () => {
 		for (const id of ["a", "b", "c", "d", "e", "f"]) t.arrive(id);
 		vi.advanceTimersByTime(60_000);
 		expect(t.announced).toEqual([["a", "b", "c", "d", "e", "f"]]);
+	});
+
+	it("sends each change as a delta, not the list, and caps what a crowd sends", () => {
+		const t = tracker();
+		for (let i = 0; i < 2_000; i++) t.arrive(`u${String(i).padStart(4, "0")}`);
+		vi.advanceTimersByTime(PRESENCE_ANNOUNCE_MS);
+		expect(t.deltas).toHaveLength(1);
+		expect(t.deltas[0]?.joined).toHaveLength(PRESENCE_DELTA_CAP);
+		expect(t.deltas[0]?.total).toBe(2_000);
+		// One more arrival: one name goes out, not 2,001.
+		t.arrive("zz");
+		vi.advanceTimersByTime(PRESENCE_ANNOUNCE_MS);
+		expect(t.deltas[1]).toEqual({ joined: [person("zz")], left: [], total: 2_001 });
+		// A newcomer's list is capped too, with the true count.
+		const snapshot = t.presence.snapshot();
+		expect(snapshot.users).toHaveLength(PRESENCE_LIST_CAP);
+		expect(snapshot.total).toBe(2_001);
 	});
 });

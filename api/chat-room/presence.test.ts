@@ -22,15 +22,21 @@ async function join(client: TestClient, room: string) {
 const ids = (frame: { users: Array<{ id: string }> }) => frame.users.map((u) => u.id).sort();
 
 describe("presence", () => {
-	it("tells a newcomer who is here and tells everyone when someone arrives", async () => {
+	it("tells a newcomer who is here (the whole list) and everyone else who arrived (a delta)", async () => {
 		const room = await freshRoom("here");
 		const a = await guest();
 		const b = await guest();
 		const aSocket = await join(a.client, room);
 		expect(ids(await aSocket.nextEphemeral("presence"))).toEqual([a.user.id]);
 		const bSocket = await join(b.client, room);
-		expect(ids(await bSocket.nextEphemeral("presence"))).toEqual([a.user.id, b.user.id].sort());
-		expect(ids(await aSocket.nextEphemeral("presence"))).toEqual([a.user.id, b.user.id].sort());
+		const list = await bSocket.nextEphemeral("presence");
+		expect(ids(list)).toEqual([a.user.id, b.user.id].sort());
+		expect(list.total).toBe(2);
+		const delta = await aSocket.nextEphemeral("presence_delta");
+		// (The room's first delta may name a too: it arrived in the same 200 ms window.)
+		expect(delta).toMatchObject({ left: [], total: 2 });
+		expect(delta.joined.map((u) => u.id)).toContain(b.user.id);
+		expect(await aSocket.presentIds([a.user.id, b.user.id])).toEqual([a.user.id, b.user.id].sort());
 	});
 
 	it("lists a user once however many tabs they have", async () => {
@@ -38,11 +44,12 @@ describe("presence", () => {
 		const a = await guest();
 		const b = await guest();
 		const watcher = await join(b.client, room);
-		await watcher.nextEphemeral("presence");
 		await join(a.client, room);
-		expect(ids(await watcher.nextEphemeral("presence"))).toEqual([a.user.id, b.user.id].sort());
+		expect(await watcher.presentIds([a.user.id, b.user.id])).toEqual([a.user.id, b.user.id].sort());
 		const tab2 = await join(a.client, room);
-		expect(ids(await tab2.nextEphemeral("presence"))).toEqual([a.user.id, b.user.id].sort());
+		const list = await tab2.nextEphemeral("presence");
+		expect(ids(list)).toEqual([a.user.id, b.user.id].sort());
+		expect(list.total).toBe(2);
 	});
 
 	it("shows a user as gone once they close their last socket and the grace period passes", async () => {
@@ -50,11 +57,12 @@ describe("presence", () => {
 		const a = await guest();
 		const b = await guest();
 		const watcher = await join(b.client, room);
-		await watcher.nextEphemeral("presence");
 		const socket = await join(a.client, room);
-		await watcher.nextEphemeral("presence");
+		expect(await watcher.presentIds([a.user.id, b.user.id])).toHaveLength(2);
 		socket.close();
-		expect(ids(await watcher.nextEphemeral("presence", GRACE_MS + 3000))).toEqual([b.user.id]);
+		expect(await watcher.presentIds([b.user.id], GRACE_MS + 3000)).toEqual([b.user.id]);
+		const last = watcher.ephemeral.filter((f) => f.type === "presence_delta").at(-1);
+		expect(last).toMatchObject({ joined: [], left: [a.user.id], total: 1 });
 	});
 
 	it("keeps presence and typing out of the stored history", async () => {
@@ -63,12 +71,12 @@ describe("presence", () => {
 		const b = await guest();
 		const aSocket = await join(a.client, room);
 		const bSocket = await join(b.client, room);
-		// Wait for every presence list and notice the room sends: they have all been handled by then.
-		await aSocket.nextEphemeral("presence");
+		// Wait for every presence frame and notice the room sends: they have all been handled by then.
+		await aSocket.presentIds([a.user.id, b.user.id]);
 		aSocket.send({ type: "typing" });
 		await bSocket.nextEphemeral("typing");
 		bSocket.close();
-		expect(ids(await aSocket.nextEphemeral("presence", GRACE_MS + 3000))).toEqual([a.user.id]);
+		expect(await aSocket.presentIds([a.user.id], GRACE_MS + 3000)).toEqual([a.user.id]);
 		const res = await a.client.fetch(`/api/rooms/${room}/messages`);
 		expect(await res.json()).toMatchObject({ messages: [], latestSeq: 0 });
 		// And the seq counter was not touched: the first message is seq 1.

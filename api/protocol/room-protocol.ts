@@ -240,14 +240,32 @@ export const ResetFrameSchema = v.object({
 
 export const PongFrameSchema = v.object({ type: v.literal("pong") });
 
+/** At most this many users in a `presence` list; `total` still counts everyone. */
+export const PRESENCE_LIST_CAP = 100;
+/** At most this many arrivals (and ten times as many departures) in one `presence_delta`. */
+export const PRESENCE_DELTA_CAP = 50;
+
 /**
- * Who is in the room now (protocol 3): each user once however many sockets they have, in name
- * order. Sent after `welcome` and again whenever the list changes; the whole list, so a missed
- * frame never leaves a client wrong for long. Never stored.
+ * Who is in the room now, sent once to each socket after `welcome` (protocol 5): each user once
+ * however many sockets they have, in name order, at most PRESENCE_LIST_CAP of them, and how many
+ * there are in all. Never stored.
  */
 export const PresenceFrameSchema = v.object({
 	type: v.literal("presence"),
-	users: v.array(AuthorSchema),
+	users: v.pipe(v.array(AuthorSchema), v.maxLength(PRESENCE_LIST_CAP)),
+	total: v.number(),
+});
+
+/**
+ * Who came and who went since the last change (protocol 5), to every socket, at most once per
+ * announce window: a room of 2,000 does not send 2,000 names to 2,000 sockets when one arrives.
+ * Applying it twice changes nothing (arrivals replace by id, departures remove by id).
+ */
+export const PresenceDeltaFrameSchema = v.object({
+	type: v.literal("presence_delta"),
+	joined: v.pipe(v.array(AuthorSchema), v.maxLength(PRESENCE_DELTA_CAP)),
+	left: v.pipe(v.array(v.string()), v.maxLength(PRESENCE_DELTA_CAP * 10)),
+	total: v.number(),
 });
 
 /** Another user is typing (protocol 3); the client shows it for `TYPING_TIMEOUT_MS`. */
@@ -268,6 +286,7 @@ export const ServerMessageSchema = v.variant("type", [
 	ResetFrameSchema,
 	PongFrameSchema,
 	PresenceFrameSchema,
+	PresenceDeltaFrameSchema,
 	TypingNoticeFrameSchema,
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
@@ -281,6 +300,7 @@ export type WelcomeFrame = v.InferOutput<typeof WelcomeFrameSchema>;
 export type AckFrame = v.InferOutput<typeof AckFrameSchema>;
 export type ResetFrame = v.InferOutput<typeof ResetFrameSchema>;
 export type PresenceFrame = v.InferOutput<typeof PresenceFrameSchema>;
+export type PresenceDeltaFrame = v.InferOutput<typeof PresenceDeltaFrameSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Parsing

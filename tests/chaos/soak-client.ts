@@ -346,6 +346,7 @@ export class SoakClient {
 			}
 			case "pong":
 			case "presence":
+			case "presence_delta":
 			case "typing":
 			case "role":
 				return;

@@ -29,7 +29,7 @@ export class RoomSocket {
 	 * Presence and typing frames, kept apart: they come and go with other sockets, and tests about
 	 * messages should not have to step around them.
 	 */
-	readonly ephemeral: Array<Extract<ServerMessage, { type: "presence" | "typing" }>> = [];
+	readonly ephemeral: Array<Extract<ServerMessage, { type: "presence" | "presence_delta" | "typing" }>> = [];
 	private cursor = 0;
 	private ephemeralCursor = 0;
 	private wake: (() => void) | null = null;
@@ -44,14 +44,16 @@ export class RoomSocket {
 			const frame = typeof event.data === "string" ? parseServerMessage(event.data) : null;
 			if (!frame) throw new Error(`server sent a frame outside the protocol: ${String(event.data)}`);
 			this.rawFrames.push(frame);
-			if (frame.type === "presence" || frame.type === "typing") this.ephemeral.push(frame);
+			if (frame.type === "presence" || frame.type === "presence_delta" || frame.type === "typing")
+				this.ephemeral.push(frame);
 			// A batch means what its events one by one mean; tests read them one by one.
 			if (frame.type === "events")
 				for (const e of frame.events)
 					this.frames.push(
 						e.kind === "create" ? { type: "message", message: e.message } : { type: "change", change: e },
 					);
-			else if (frame.type !== "presence" && frame.type !== "typing") this.frames.push(frame);
+			else if (frame.type !== "presence" && frame.type !== "presence_delta" && frame.type !== "typing")
+				this.frames.push(frame);
 			this.wake?.();
 		});
 		ws.addEventListener("close", (event) => {
@@ -85,8 +87,31 @@ export class RoomSocket {
 		return frame;
 	}
 
-	/** The next presence or typing frame of `type`, skipping the other kind; waits up to `timeoutMs`. */
-	async nextEphemeral<T extends "presence" | "typing">(
+	/**
+	 * Who this socket has been told is here: the list after welcome, with every delta applied
+	 * since (all presence frames up to now are read; waits up to `timeoutMs` for `want`, if given).
+	 */
+	async presentIds(want?: string[], timeoutMs = 3000): Promise<string[]> {
+		const deadline = Date.now() + timeoutMs;
+		const key = (ids: Iterable<string>) => [...ids].sort().join();
+		for (;;) {
+			while (this.presenceCursor < this.ephemeral.length) {
+				const frame = this.ephemeral[this.presenceCursor++];
+				if (frame?.type === "presence") this.present = new Set(frame.users.map((u) => u.id));
+				if (frame?.type === "presence_delta") {
+					for (const id of frame.left) this.present.delete(id);
+					for (const u of frame.joined) this.present.add(u.id);
+				}
+			}
+			if (!want || key(this.present) === key(want) || Date.now() > deadline) return [...this.present].sort();
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+	}
+	private present = new Set<string>();
+	private presenceCursor = 0;
+
+	/** The next presence or typing frame of `type`, skipping the other kinds; waits up to `timeoutMs`. */
+	async nextEphemeral<T extends "presence" | "presence_delta" | "typing">(
 		type: T,
 		timeoutMs = 3000,
 	): Promise<Extract<ServerMessage, { type: T }>> {

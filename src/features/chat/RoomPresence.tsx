@@ -6,8 +6,8 @@ import { typingLabel } from "./typing";
 
 const SHOWN_AVATARS = 4;
 
-/** Who is here now: a few faces and a count. */
-export function PresenceSummary(props: { users: Author[] }) {
+/** Who is here now: a few faces and a count (of everyone, though a big room names only some). */
+export function PresenceSummary(props: { users: Author[]; total: number }) {
 	// Each name isolated: one right-to-left name must not reorder the whole list.
 	const names = () => props.users.map(userLabel).join(", ");
 	return (
@@ -24,7 +24,7 @@ export function PresenceSummary(props: { users: Author[] }) {
 				</div>
 				<span class="text-xs whitespace-nowrap text-zinc-600 dark:text-zinc-400">
 					<span class="sr-only">Here now: {names()}. </span>
-					{props.users.length} here
+					{Math.max(props.total, props.users.length)} here
 				</span>
 			</div>
 		</Show>

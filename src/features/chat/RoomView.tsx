@@ -226,7 +226,7 @@ function RoomConversation(props: RoomProps & { history: RoomHistory }) {
 						</span>
 						<RoomName name={summary()?.name ?? props.roomId} id={props.roomId} />
 					</h1>
-					<PresenceSummary users={session.present()} />
+					<PresenceSummary users={session.present()} total={session.presentTotal()} />
 					<MuteButton roomId={props.roomId} muted={summary()?.muted ?? false} member={summary()?.member ?? false} />
 					<Button
 						ref={infoButton}

@@ -9,6 +9,7 @@ import { LiveMerge } from "./live-merge";
 import { flattenMessages, type HistoryData } from "./message-cache";
 import { roomHistoryKey } from "./message-queries";
 import { Outbox, type OutboxEntry } from "./outbox";
+import { applyPresenceDelta } from "./presence-list";
 import { type ConnectionState, RoomSocket, roomSocketUrl } from "./room-socket";
 import { SendQueue } from "./send-queue";
 import { TypingNotices, typingThrottle } from "./typing";
@@ -40,6 +41,7 @@ export function createRoomSession(
 	const [changes, setChanges] = createSignal<ChangeFrame[]>([]);
 	const [connection, setConnection] = createSignal<ConnectionState>("connecting");
 	const [present, setPresent] = createSignal<Author[]>([]);
+	const [presentTotal, setPresentTotal] = createSignal(0);
 	const [typing, setTyping] = createSignal<Author[]>([]);
 	const [limited, setLimited] = createSignal(false);
 	const [role, setRole] = createSignal<Role>("member");
@@ -59,6 +61,7 @@ export function createRoomSession(
 			if (state === "open") return;
 			// Offline, we no longer know who is here or typing; the next welcome says again.
 			setPresent([]);
+			setPresentTotal(0);
 			typingNotices.dispose();
 			setTyping([]);
 			queue.disconnected();
@@ -90,7 +93,14 @@ export function createRoomSession(
 			}
 		},
 		onRole: setRole,
-		onPresence: setPresent,
+		onPresence: (users, total) => {
+			setPresent(users);
+			setPresentTotal(total);
+		},
+		onPresenceDelta: (delta) => {
+			setPresent((users) => applyPresenceDelta(users, delta));
+			setPresentTotal(delta.total);
+		},
 		onTyping: (user) => typingNotices.noticed(user),
 		onAck: (ack) => {
 			// The stored event was broadcast just before its ack: show it before the optimistic copy goes.
@@ -152,8 +162,10 @@ export function createRoomSession(
 		dismissNotice: () => setNotice(null),
 		/** True while the room holds this user's sends back for sending too fast. */
 		limited,
-		/** Users in the room now, each once, by name; empty while not connected. */
+		/** Users in the room now, each once, by name (the first hundred of a big room); empty while not connected. */
 		present,
+		/** How many users are in the room now, all of them counted. */
+		presentTotal,
 		/** Other users typing now. */
 		typing,
 		send(text: string, replyTo?: ReplyPreview): void {

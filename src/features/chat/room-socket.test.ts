@@ -69,6 +69,7 @@ function handlers(alive: boolean) {
 		onError: vi.fn(),
 		onReset: vi.fn(),
 		onPresence: vi.fn(),
+		onPresenceDelta: vi.fn(),
 		onTyping: vi.fn(),
 		onSessionEnded: vi.fn(),
 		sessionAlive: vi.fn(async () => alive),

@@ -11,6 +11,7 @@ import {
 	PING_FRAME,
 	PONG_FRAME,
 	PROTOCOL_VERSION,
+	type PresenceDeltaFrame,
 	parseServerMessage,
 	type ResetFrame,
 	type Role,
@@ -31,8 +32,10 @@ export type RoomSocketHandlers = {
 	onAck(frame: AckFrame): void;
 	onError(frame: ErrorFrame): void;
 	onReset(frame: ResetFrame): void;
-	/** Who is in the room now (the whole list, after every change). */
-	onPresence(users: Author[]): void;
+	/** Who is in the room (once after `welcome`; at most PRESENCE_LIST_CAP names) and how many in all. */
+	onPresence(users: Author[], total: number): void;
+	/** Who came and went since; `total` counts everyone here now. */
+	onPresenceDelta(delta: PresenceDeltaFrame): void;
 	/** Another user is typing. */
 	onTyping(user: Author): void;
 	/** The session ended for good (the room said so and `/api/me` agrees); reconnecting cannot help. */
@@ -214,7 +217,10 @@ export class RoomSocket {
 				this.handlers.onReset(frame);
 				break;
 			case "presence":
-				this.handlers.onPresence(frame.users);
+				this.handlers.onPresence(frame.users, frame.total);
+				break;
+			case "presence_delta":
+				this.handlers.onPresenceDelta(frame);
 				break;
 			case "typing":
 				this.handlers.onTyping(frame.user);
