@@ -13,7 +13,8 @@ export const Route = createFileRoute("/_authed")({
 		return { me };
 	},
 	// The sidebar is part of the first paint; its request overlaps the room's own.
-	loader: ({ context }) => context.queryClient.prefetchQuery(roomListQuery),
+	// A list a moment old (the one the page carried) is not asked for again.
+	loader: ({ context }) => context.queryClient.prefetchQuery({ ...roomListQuery, staleTime: 5_000 }),
 	component: AuthedShell,
 });
 
