@@ -146,8 +146,8 @@ function seedArchive(file: string, from: number, to: number): void {
 			latest.run(top, roomName(r));
 		}
 		db.exec("COMMIT");
-		// The in-process floor reads a copy: a second process in the live file under workerd's
-		// SQLite took the server down at 1M (twice), so it never touches the server's own file.
+		// The in-process floor reads a copy, never the server's live file: two runs whose floor
+		// opened the live file lost the server mid-run at 1M; with the copy, none has.
 		db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 	} finally {
 		db.close();
