@@ -30,7 +30,9 @@ export function roomOfPath(pathname: string): { roomId: string; around?: number 
  * as the API checks it (a private room the user is not in yields no history, as it yields a 404).
  */
 export async function bootData(env: Env, request: Request, pathname: string): Promise<BootData> {
-	const session = await findSession(env, request, false);
+	// As `/api/me` does: past the cookie cache, which can hold a user as they were a minute ago
+	// (a guest who just confirmed an email would still be shown as a guest).
+	const session = await findSession(env, request, true);
 	const mePromise = describeMe(env, session);
 	if (!session) return { me: await mePromise };
 	const db = getDb(env.DB);
