@@ -2,6 +2,7 @@
 import type { FanoutResult } from "./fanout.ts";
 import type { IngestResult } from "./ingest.ts";
 import type { HistoryLoadResult, RoomLoadResult } from "./load.ts";
+import type { ReconnectResult } from "./reconnect.ts";
 import type { ReplicationResult, SearchResult } from "./search.ts";
 
 type Json = Record<string, unknown>;
@@ -181,6 +182,22 @@ export function printTables(results: Json): void {
 		);
 		console.log(`Client (Chromium, 1280×800)\n${table(["metric", "Parlor", "hand-windowed baseline"], rows)}\n`);
 	}
+	const reconnect = results.reconnect as ReconnectResult | undefined;
+	if (reconnect)
+		console.log(
+			`Reconnect (${reconnect.clients} clients, server process restarted; target: all live and gap-free < 1 s)\n${table(
+				["restart took", "live again p50 / p99 / max (ms after it answered)", "all live", "holes", "pass"],
+				[
+					[
+						`${fmt(reconnect.restartMs)} ms`,
+						`${reconnect.liveP50} / ${reconnect.liveP99} / ${reconnect.liveMax}`,
+						reconnect.allLive ? "yes" : "no",
+						String(reconnect.holes),
+						reconnect.allLive && reconnect.holes === 0 && reconnect.liveP99 < 1000 ? "yes" : "no",
+					],
+				],
+			)}\n`,
+		);
 	const load = results.load as { room: RoomLoadResult; history: HistoryLoadResult } | undefined;
 	if (load) {
 		const r = load.room;

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=fanout,ingest,history,search,client,load]`: Parlor against baselines
+// `npm run bench [-- --quick] [-- --only=fanout,ingest,history,search,client,load,reconnect]`: Parlor against baselines
 // measured in the same run on the same machine. Loopback only; every loop is bounded.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -11,12 +11,13 @@ import { guestCookie, parlorTarget, rawTarget } from "./lib/room-clients.ts";
 import { seedParlorRoomFile } from "./lib/seed.ts";
 import { pinned, pinning, type Server, startBaselineWorker, startNodeWs, startParlor } from "./lib/servers.ts";
 import { historyLoad, roomLoad } from "./load.ts";
+import { reconnectBench } from "./reconnect.ts";
 import { printTables } from "./report.ts";
 import { replication, searchBench } from "./search.ts";
 
 const quick = process.argv.includes("--quick");
 const onlyArg = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
-const only = new Set((onlyArg ?? "fanout,ingest,history,search,client,load").split(","));
+const only = new Set((onlyArg ?? "fanout,ingest,history,search,client,load,reconnect").split(","));
 
 // The generator runs on CPU 1, the servers on CPU 0 (see lib/servers.ts).
 if (!process.env.PARLOR_BENCH_PINNED && pinning.includes("taskset")) {
@@ -159,6 +160,15 @@ async function main() {
 		const history = await historyLoad(parlor.url, "bench-load", 50, quick ? 5 : 20);
 		console.log(JSON.stringify(history.statuses));
 		results.load = { room, history };
+	}
+
+	if (only.has("reconnect")) {
+		process.stdout.write("reconnect: 100 clients, server restarted… ");
+		const r = await reconnectBench(parlor, 100);
+		console.log(
+			`live again p50 ${r.liveP50} ms, p99 ${r.liveP99} ms after it answered (restart took ${r.restartMs} ms)`,
+		);
+		results.reconnect = r;
 	}
 }
 
