@@ -3,8 +3,9 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { TestClient } from "../tests/workers/auth-client";
 import { newClientId, openSocket, roomPath, sendFrame } from "../tests/workers/room-socket";
-import { bootData, jsonForScript, roomOfPath } from "./first-screen";
+import { bootData, jsonForScript } from "./first-screen";
 import { BootDataSchema, type RoomSummary } from "./protocol/http-api";
+import { roomOfPath } from "./protocol/room-id";
 
 async function signedIn(): Promise<TestClient> {
 	const client = new TestClient();

@@ -4,25 +4,9 @@ import { getDb } from "./db";
 import type { AppEnv } from "./env";
 import { findSession } from "./middleware/session";
 import { BOOT_ELEMENT_ID, type BootData, HISTORY_DEFAULT_LIMIT } from "./protocol/http-api";
-import { DEFAULT_ROOM_ID, parseRoomId } from "./protocol/room-id";
+import { roomOfPath } from "./protocol/room-id";
 import { findRoomAccess, listRooms } from "./rooms/room-directory";
 import { describeMe } from "./routes/me";
-
-/** The room (and permalink seq) an address opens: "/" opens the default room. */
-export function roomOfPath(pathname: string): { roomId: string; around?: number } | null {
-	if (pathname === "/") return { roomId: DEFAULT_ROOM_ID };
-	const match = /^\/rooms\/([^/]+)(?:\/m\/(\d{1,15}))?\/?$/.exec(pathname);
-	if (!match?.[1]) return null;
-	let roomId: string | null = null;
-	try {
-		roomId = parseRoomId(decodeURIComponent(match[1]));
-	} catch {
-		return null;
-	}
-	if (!roomId) return null;
-	const around = match[2] ? Number(match[2]) : undefined;
-	return around && around > 0 ? { roomId, around } : { roomId };
-}
 
 /**
  * Everything the first screen would otherwise ask for over three round trips, read at once: the

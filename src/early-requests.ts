@@ -1,5 +1,5 @@
 import type { QueryClient } from "@tanstack/solid-query";
-import { DEFAULT_ROOM_ID, parseRoomId } from "../api/protocol/room-id";
+import { roomOfPath } from "../api/protocol/room-id";
 import { sessionQuery } from "./features/auth/session-queries";
 import { roomHistoryQuery } from "./features/chat/message-queries";
 import { roomListQuery } from "./features/rooms/room-queries";
@@ -21,13 +21,7 @@ export function startEarlyRequests(queryClient: QueryClient, pathname: string): 
 
 function startSignedInRequests(queryClient: QueryClient, pathname: string): void {
 	if (pathname !== "/sign-in") void queryClient.prefetchQuery(roomListQuery);
-	// "/" opens the default room.
-	const match = /^\/rooms\/([^/]+)\/?$/.exec(pathname);
-	let roomId: string | null = null;
-	try {
-		roomId = pathname === "/" ? DEFAULT_ROOM_ID : match?.[1] ? parseRoomId(decodeURIComponent(match[1])) : null;
-	} catch {
-		// A malformed escape in the address: the router shows its not-found page.
-	}
-	if (roomId) void queryClient.prefetchInfiniteQuery(roomHistoryQuery(roomId));
+	// A permalink opens its own window of history, which its route asks for.
+	const target = roomOfPath(pathname);
+	if (target && target.around === undefined) void queryClient.prefetchInfiniteQuery(roomHistoryQuery(target.roomId));
 }
