@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { roomStub } from "../chat-room/room-stub";
+import { isLocalDevelopment } from "../dev-tools/local-only";
 import type { AppEnv } from "../env";
 import { jsonError } from "../http-errors";
 import { requireTrustedOriginForWrites } from "../middleware/origin";
@@ -8,7 +9,6 @@ import { roomAccess } from "../middleware/room-access";
 import { roomIdParam } from "../middleware/room-id";
 import { requireSession } from "../middleware/session";
 import { validate } from "../middleware/validate";
-import { LOOPBACK_HOSTS } from "../protocol/loopback";
 
 /**
  * `PUT /api/dev/rooms/:room/archive-paused`: development and tests only, like the mailbox (mounted
@@ -19,8 +19,7 @@ export const devArchiveRoutes = () =>
 	new Hono<AppEnv>()
 		.use(requireTrustedOriginForWrites, roomIdParam, requireSession, roomAccess)
 		.put("/archive-paused", validate("json", v.object({ paused: v.boolean() })), async (c) => {
-			const url = new URL(c.req.url);
-			if (url.protocol !== "http:" || !LOOPBACK_HOSTS.has(url.hostname) || c.env.BETTER_AUTH_URL.trim()) {
+			if (!isLocalDevelopment(c.req.url, c.env)) {
 				return jsonError(c, 404, "not_found", "Pausing the archive copy exists only in local development.");
 			}
 			if (c.var.room.role !== "owner") return jsonError(c, 403, "not_allowed", "Only the room's owner pauses it.");

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { readMailbox } from "../dev-tools/local-mailbox";
+import { isLocalDevelopment } from "../dev-tools/local-only";
 import type { AppEnv } from "../env";
 import { jsonError } from "../http-errors";
 import { validate } from "../middleware/validate";
-import { LOOPBACK_HOSTS } from "../protocol/loopback";
 
 /**
  * `GET /api/dev/mailbox?to=`: development and tests only (mounted only when the build has the dev
@@ -13,8 +13,7 @@ import { LOOPBACK_HOSTS } from "../protocol/loopback";
  */
 export const devMailboxRoutes = () =>
 	new Hono<AppEnv>().get("/mailbox", validate("query", v.object({ to: v.pipe(v.string(), v.email()) })), async (c) => {
-		const url = new URL(c.req.url);
-		if (url.protocol !== "http:" || !LOOPBACK_HOSTS.has(url.hostname) || c.env.BETTER_AUTH_URL.trim()) {
+		if (!isLocalDevelopment(c.req.url, c.env)) {
 			return jsonError(c, 404, "not_found", "The local mailbox exists only in local development.");
 		}
 		return c.json({ mails: await readMailbox(c.env.SESSION_KV, c.req.valid("query").to) });
