@@ -49,7 +49,7 @@ function preloadRouteChunks(): Plugin {
 				const files = new Set<string>();
 				const add = (fileName: string) => {
 					const chunk = bundle[fileName];
-					if (!chunk || chunk.type !== "chunk" || files.has(fileName)) return;
+					if (chunk?.type !== "chunk" || files.has(fileName)) return;
 					files.add(fileName);
 					for (const imported of chunk.imports) add(imported);
 				};
