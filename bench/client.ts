@@ -161,8 +161,8 @@ async function loadedFootprint(page: Page, variant: Variant, messages: number) {
 /**
  * Wheel to the top until the older page is requested; hold that request until the wheel's scroll
  * has come to rest (so the reader's own scrolling is not counted), then release it and record
- * where the message in view is in every frame: the worst distance from its resting place is the
- * jump. Latency runs from the release until the older rows are in the DOM.
+ * where the message in view is in every painted frame: the worst distance from its resting place
+ * is the jump. Latency runs from the release until the older rows are in the DOM.
  */
 async function olderHistory(page: Page, variant: Variant, rounds: number) {
 	const scroller = page.locator(variant === "parlor" ? '[data-testid="message-scroller"]' : "#scroller");
@@ -205,16 +205,25 @@ async function olderHistory(page: Page, variant: Variant, rounds: number) {
 			{ sel: selector, scrollerSel: variant === "parlor" ? '[data-testid="message-scroller"]' : "#scroller" },
 		);
 		const anchorSelector = `${selector.split("[")[0]}[data-seq="${anchor.seq}"]`;
-		const topOf = () =>
+		// Each frame is read after it has rendered (a task posted from its animation frame), so the
+		// figure is what the reader saw: inside the callback the layout is the one before the
+		// frame's ResizeObserver corrections, which the browser applies before painting.
+		const paintedTops = (frames: number) =>
 			page.evaluate(
-				(sel) =>
-					new Promise<number>((resolve) =>
-						requestAnimationFrame(() =>
-							resolve(document.querySelector(sel)?.getBoundingClientRect().top ?? Number.NaN),
-						),
-					),
-				anchorSelector,
+				({ sel, frames }) =>
+					new Promise<number[]>((resolve) => {
+						const tops: number[] = [];
+						const channel = new MessageChannel();
+						channel.port1.onmessage = () => {
+							tops.push(document.querySelector(sel)?.getBoundingClientRect().top ?? Number.NaN);
+							if (tops.length < frames) requestAnimationFrame(() => channel.port2.postMessage(0));
+							else resolve(tops);
+						};
+						requestAnimationFrame(() => channel.port2.postMessage(0));
+					}),
+				{ sel: anchorSelector, frames },
 			);
+		const topOf = async () => (await paintedTops(1))[0] ?? Number.NaN;
 		let rest = await topOf();
 		for (let i = 0; i < 50; i++) {
 			await sleep(50);
@@ -222,19 +231,7 @@ async function olderHistory(page: Page, variant: Variant, rounds: number) {
 			if (now === rest) break;
 			rest = now;
 		}
-		const recording = page.evaluate(
-			(sel) =>
-				new Promise<number[]>((resolve) => {
-					const tops: number[] = [];
-					const tick = () => {
-						tops.push(document.querySelector(sel)?.getBoundingClientRect().top ?? Number.NaN);
-						if (tops.length < 40) requestAnimationFrame(tick);
-						else resolve(tops);
-					};
-					requestAnimationFrame(tick);
-				}),
-			anchorSelector,
-		);
+		const recording = paintedTops(40);
 		const t0 = Date.now();
 		release();
 		await page
