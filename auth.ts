@@ -8,6 +8,7 @@ import { socialProviders } from "./api/oauth/providers";
 import { LOOPBACK_HOSTS } from "./api/protocol/loopback";
 import { joinDefaultRoom } from "./api/rooms/default-room";
 import { revokeSession } from "./api/session-sockets";
+import { inboxStub } from "./api/user-inbox/inbox-stub";
 
 // KV rejects TTLs below 60 seconds.
 const KV_MIN_TTL_SECONDS = 60;
@@ -136,7 +137,12 @@ function buildAuth(env: Env) {
 				delete: {
 					// Sign-out, revocation or a deleted user: recorded, and that session's sockets close at once.
 					after: async (session) => {
-						await revokeSession(env, session.id, new Date(session.expiresAt).getTime());
+						const expiresAt = new Date(session.expiresAt).getTime();
+						await revokeSession(env, session.id, expiresAt);
+						// The sidebar's socket too; a sign-out never fails because an inbox could not be told.
+						await inboxStub(env, session.userId)
+							.revokeSession(session.id, expiresAt)
+							.catch((error: unknown) => console.warn("inbox not told of the ended session", error));
 					},
 				},
 			},

@@ -24,6 +24,8 @@ export default defineConfig({
 					SOCKET_FRAMES_PER_SECOND: "50",
 					// and a presence grace short enough to wait out, long enough to cover a reconnect.
 					PRESENCE_GRACE_MS: "400",
+					// Tests read unread counts from the room list soon after sending.
+					LATEST_SEQ_COPY_MS: "200",
 					// History reads reuse a member's access this long (the bound a removed member gets).
 					ROOM_READ_CACHE_MS: "500",
 					TEST_MIGRATIONS: migrations,

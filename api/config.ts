@@ -16,6 +16,12 @@ export const SETTINGS = {
 	EDIT_WINDOW_MINUTES: 0,
 	/** Open sockets one user may hold in one room; a new one pushes out the oldest. */
 	ROOM_SOCKETS_PER_USER: 10,
+	/**
+	 * A room copies its latest seq to D1 at most once per this long (for the room list's unread
+	 * counts on a page load; open sidebars are told at once by the inbox). 300 busy rooms write
+	 * at most 60 rows a second.
+	 */
+	LATEST_SEQ_COPY_MS: 5_000,
 	/** How long someone stays listed as here after their last socket closes. */
 	PRESENCE_GRACE_MS: 5_000,
 	/** Frames of any type one socket may send in a burst. */

@@ -11,6 +11,7 @@ import { authMethodsRoutes } from "./routes/auth-methods";
 import { devArchiveRoutes } from "./routes/dev-archive";
 import { devMailboxRoutes } from "./routes/dev-mailbox";
 import { healthRoutes } from "./routes/health";
+import { inboxSocketRoutes } from "./routes/inbox-socket";
 import { inviteRoutes, roomInviteRoutes } from "./routes/invites";
 import { meRoutes } from "./routes/me";
 import { roomExportRoutes } from "./routes/room-export";
@@ -22,6 +23,7 @@ import { userRoutes } from "./routes/users";
 import { API_POLICY, withSecurityHeaders } from "./security-headers";
 
 export { ChatRoomDurableObject } from "./chat-room/ChatRoomDurableObject";
+export { UserInboxDurableObject } from "./user-inbox/UserInboxDurableObject";
 
 /** The API. Each router brings its own checks (session, room id, room access, body schema). */
 const api = new Hono<AppEnv>()
@@ -33,6 +35,7 @@ const api = new Hono<AppEnv>()
 	.route("/auth-methods", authMethodsRoutes)
 	.route("/health", healthRoutes)
 	.route("/me", meRoutes)
+	.route("/inbox", inboxSocketRoutes)
 	.route("/rooms", roomListRoutes)
 	.route("/rooms/:room/messages", roomMessagesRoutes)
 	.route("/rooms/:room/events", roomEventsRoutes)

@@ -24,6 +24,8 @@ import {
 import { findMembers, recordMentions } from "../rooms/mention-records";
 import { recordLatestSeq } from "../rooms/room-directory";
 import { type FanoutResult, fanOut } from "../session-sockets";
+import { inboxStub } from "../user-inbox/inbox-stub";
+import { ActivityNotes } from "./activity-notes";
 import { admit } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
 import { ARCHIVE_DELAY_MS, ArchiveSync, type BlockDigest } from "./archive-sync";
@@ -74,6 +76,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 	private readonly alarms: AlarmSchedule;
 	private readonly typing: TypingRelay;
 	private readonly archive: ArchiveSync;
+	private readonly activity: ActivityNotes;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -93,6 +96,12 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 					n: this.store.latestN,
 					at: this.store.newestCreatedAt() ?? 0,
 				}),
+			this.config.latestSeqCopyMs,
+		);
+		this.activity = new ActivityNotes(
+			ctx.storage.sql,
+			() => ({ seq: this.store.latestSeq, n: this.store.latestN }),
+			(userId, note) => inboxStub(env, userId).roomActivity(note),
 		);
 		const limiter = new RateLimiter(ctx.storage.sql, this.config.rateLimitBurst, this.config.rateLimitPerSecond);
 		this.writes = new WriteBatcher(
@@ -106,6 +115,8 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 				this.ctx.waitUntil(this.alarms.request(now + ARCHIVE_DELAY_MS));
 				if (created) this.ctx.waitUntil(this.armPruneAlarm(now));
 				this.mirror.changed(roomId);
+				// Online members' sidebars hear of new messages (not of edits or reactions) within a second.
+				if (created || notes.length > 0) this.activity.changed(roomId, notes, now);
 				// The sidebar's mention badges; the messages themselves already carry their mentions.
 				if (notes.length > 0 || deleted.length > 0)
 					this.ctx.waitUntil(
@@ -155,6 +166,17 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		for (const ws of sockets) closeQuietly(ws, CLOSE_SESSION_ENDED, "Signed out.");
 		const relayed = await fanOut(this.env, relay, sessionId, expiresAt);
 		return { closed: sockets.length + relayed.closed, unreached: relayed.unreached };
+	}
+
+	/** RPC from a user's inbox while their sidebar is online: note this room's activity to it. */
+	async watchActivity(roomId: string, userId: string): Promise<{ latestSeq: number; latestN: number }> {
+		this.activity.watch(roomId, userId);
+		return { latestSeq: this.store.latestSeq, latestN: this.store.latestN };
+	}
+
+	/** RPC from the Worker when a user leaves the room: their sidebar hears no more of it. */
+	async unwatchActivity(userId: string): Promise<void> {
+		this.activity.unwatch(userId);
 	}
 
 	/** RPC from the Worker when a user leaves a private room: they lose it on every device at once. */

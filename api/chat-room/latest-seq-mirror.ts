@@ -1,6 +1,3 @@
-/** The room copies its latest seq to D1 (for unread counts) at most this often. */
-const LATEST_SEQ_SYNC_MS = 500;
-
 /**
  * Keeps `room.latestSeq` in D1 close behind the room, so the sidebar's unread counts are one D1
  * query that wakes no room. A burst of batches costs one write: a copy is scheduled a moment
@@ -14,7 +11,8 @@ export class LatestSeqMirror {
 	constructor(
 		private readonly latest: () => number,
 		private readonly copy: (roomId: string, seq: number) => Promise<void>,
-		private readonly delayMs = LATEST_SEQ_SYNC_MS,
+		/** `LATEST_SEQ_COPY_MS`: the bound on this room's D1 writes for it. */
+		private readonly delayMs: number,
 	) {}
 
 	/** Messages were stored: copy the latest seq soon. */

@@ -12,6 +12,8 @@ export type RoomConfig = {
 	framesPerSecond: number;
 	/** 0: authors may edit their messages at any time. */
 	editWindowMs: number;
+	/** At most one copy of the latest seq to D1 per this long (latest-seq-mirror.ts). */
+	latestSeqCopyMs: number;
 };
 
 export function readRoomConfig(env: Env): RoomConfig {
@@ -26,5 +28,6 @@ export function readRoomConfig(env: Env): RoomConfig {
 		frameBurst: Math.floor(s.SOCKET_FRAME_BURST),
 		framesPerSecond: s.SOCKET_FRAMES_PER_SECOND,
 		editWindowMs: s.EDIT_WINDOW_MINUTES * 60_000,
+		latestSeqCopyMs: s.LATEST_SEQ_COPY_MS,
 	};
 }

@@ -39,6 +39,7 @@ describe("room schema migrations", () => {
 				"moderation_log",
 				"archive_outbox",
 				"room_text",
+				"inbox_watchers",
 			])
 				sql.exec(`DROP TABLE IF EXISTS ${table}`);
 			sql.exec(UNVERSIONED_SCHEMA);

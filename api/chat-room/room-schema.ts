@@ -93,6 +93,10 @@ const MIGRATIONS: ReadonlyArray<string> = [
 	INSERT INTO archive_outbox (seq, message_id, at) SELECT seq, id, created_at FROM messages;
 	CREATE TABLE room_text (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 	`,
+	// 6: the members whose inbox (sidebar) is online and wants a note when the room moves.
+	`
+	CREATE TABLE inbox_watchers (user_id TEXT PRIMARY KEY) WITHOUT ROWID;
+	`,
 ];
 
 export const ROOM_SCHEMA_VERSION = MIGRATIONS.length;

@@ -137,6 +137,8 @@ export const RoomSummarySchema = v.object({
 	/** What the user may do here beyond their own messages. */
 	role: RoleSchema,
 	latestSeq: v.number(),
+	/** Messages the room ever stored (ordinals): unread counts move by it, never by edits or reactions. */
+	latestN: v.optional(v.number(), 0),
 	/** The highest seq the user has read, on any device; null when not a member. */
 	lastReadSeq: v.nullable(v.number()),
 	/** Messages from others since the user last read (0 when not a member); changes never count. */

@@ -36,6 +36,7 @@ export function toSummary(room: RoomAccess, mentions = { count: 0, latest: null 
 		member,
 		role: room.role,
 		latestSeq: room.latestSeq,
+		latestN: room.latestN,
 		lastReadSeq: room.lastReadSeq,
 		// Ordinals, not seqs: edits, deletes and reactions never make a room unread.
 		unread: member ? Math.max(0, room.latestN - room.lastReadN) : 0,
@@ -132,6 +133,17 @@ export async function listRooms(db: Kysely<Database>, userId: string): Promise<R
 		unreadMentions(db, userId),
 	]);
 	return [...joined, ...browse].map((row) => toSummary(toAccess(row, userId), mentions.get(row.id)));
+}
+
+/** The rooms the user is a member of (as many as the sidebar lists): what their inbox watches. */
+export async function joinedRoomIds(db: Kysely<Database>, userId: string): Promise<string[]> {
+	const rows = await db
+		.selectFrom("room_member")
+		.select("roomId")
+		.where("userId", "=", userId)
+		.limit(JOINED_LIMIT)
+		.execute();
+	return rows.map((row) => row.roomId);
 }
 
 /** How many rooms the user created since `since`, and when the oldest of them was made. */

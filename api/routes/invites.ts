@@ -10,6 +10,7 @@ import { requireSession } from "../middleware/session";
 import { type InvitePreview, InviteTokenSchema } from "../protocol/http-api";
 import { countOpenInvites, createInvite, findInviteRoom, listInvites, revokeInvite } from "../rooms/invites";
 import { findRoomAccess, joinRoom, toSummary } from "../rooms/room-directory";
+import { toldJoined } from "../user-inbox/inbox-events";
 
 const INVITE_GONE = "This invite link is not valid any more. Ask for a new one.";
 
@@ -69,6 +70,7 @@ export const inviteRoutes = new Hono<AppEnv>()
 		const room = token === null ? null : await findInviteRoom(db, token);
 		if (!room) return jsonError(c, 404, "invite_not_found", INVITE_GONE);
 		await joinRoom(db, room.id, c.var.user.id, { seq: room.latestSeq, n: room.latestN });
+		toldJoined(c.env, c.executionCtx, c.var.user.id, room.id);
 		// Read back: someone already in the room keeps their read marker and role.
 		const access = await findRoomAccess(db, room.id, c.var.user.id);
 		if (!access) return jsonError(c, 404, "invite_not_found", INVITE_GONE);

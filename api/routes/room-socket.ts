@@ -12,6 +12,7 @@ import { requireFreshSession } from "../middleware/session";
 import { capLength, MAX_NAME_LENGTH } from "../protocol/display-text";
 import { joinRoom } from "../rooms/room-directory";
 import { recordSessionRoom, sessionAliveInD1 } from "../session-sockets";
+import { toldJoined } from "../user-inbox/inbox-events";
 
 /** `GET /` relative to a room: the WebSocket upgrade, after origin, session and access checks. */
 export const roomSocketRoutes = new Hono<AppEnv>().get(
@@ -43,6 +44,7 @@ export const roomSocketRoutes = new Hono<AppEnv>().get(
 		const { room } = c.var;
 		if (room.lastReadSeq === null) {
 			await joinRoom(getDb(c.env.DB), room.id, user.id, { seq: room.latestSeq, n: room.latestN });
+			toldJoined(c.env, c.executionCtx, user.id, room.id);
 		}
 		return roomStub(c.env, c.var.roomId).fetch(request);
 	},

@@ -34,6 +34,7 @@ import {
 } from "../rooms/room-directory";
 import { checkArchive, clearArchive } from "../search/archive-check";
 import { roomActivity } from "../search/room-activity";
+import { toldJoined, toldLeft, toldRead } from "../user-inbox/inbox-events";
 
 /** `/api/rooms`: the rooms a user can see, and creating one. */
 export const roomListRoutes = new Hono<AppEnv>()
@@ -63,6 +64,7 @@ export const roomListRoutes = new Hono<AppEnv>()
 			return jsonError(c, 400, "bad_name", "Room names need at least one letter or digit.");
 		}
 		if (!created.ok) return jsonError(c, 409, "room_exists", "A public room with that name already exists.");
+		toldJoined(c.env, c.executionCtx, user.id, created.room.id);
 		return c.json(toSummary(created.room), 201);
 	});
 
@@ -99,6 +101,7 @@ export const roomRoutes = new Hono<AppEnv>()
 	.post("/join", async (c) => {
 		const room = c.var.room;
 		await joinRoom(getDb(c.env.DB), room.id, c.var.user.id, { seq: room.latestSeq, n: room.latestN });
+		toldJoined(c.env, c.executionCtx, c.var.user.id, room.id);
 		const joined = room.lastReadSeq === null ? { ...room, lastReadSeq: room.latestSeq, lastReadN: room.latestN } : room;
 		return c.json(toSummary(joined));
 	})
@@ -106,6 +109,7 @@ export const roomRoutes = new Hono<AppEnv>()
 		const room = c.var.room;
 		await leaveRoom(getDb(c.env.DB), room.id, c.var.user.id);
 		forgetRoomAccess(room.id, c.var.user.id);
+		await toldLeft(c.env, c.var.user.id, room.id);
 		// A private room is closed to them from now on, open sockets included.
 		if (room.visibility === "private") await roomStub(c.env, room.id).closeUser(c.var.user.id);
 		return c.body(null, 204);
@@ -113,7 +117,9 @@ export const roomRoutes = new Hono<AppEnv>()
 	.put("/read", validate("json", MarkReadBodySchema), async (c) => {
 		const room = c.var.room;
 		if (room.lastReadSeq === null) return jsonError(c, 409, "not_member", "Join the room first.");
-		return c.json(await markRead(getDb(c.env.DB), room.id, c.var.user.id, c.req.valid("json")));
+		const marked = await markRead(getDb(c.env.DB), room.id, c.var.user.id, c.req.valid("json"));
+		toldRead(c.env, c.executionCtx, c.var.user.id, room.id);
+		return c.json(marked);
 	})
 	// The archive compared with the room, and rebuilt from it: for the owner and moderators.
 	.get("/archive/check", async (c) => {

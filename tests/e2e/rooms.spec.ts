@@ -124,9 +124,39 @@ test.describe("rooms", () => {
 		const below = await divider.evaluate((el) => el.closest("[data-key]")?.nextElementSibling?.textContent ?? "");
 		expect(below).toContain("one");
 		await expect(sidebarLink(reader, room).getByTestId("unread-badge")).toHaveCount(0);
-		// The other device learns the room was read on its next poll.
-		await expect(sidebarLink(readerPhone, room).getByTestId("unread-badge")).toHaveCount(0, { timeout: 12_000 });
+		// The other device is told the room was read (its inbox socket), and asks for the counts again.
+		await expect(sidebarLink(readerPhone, room).getByTestId("unread-badge")).toHaveCount(0);
 		await expect(reader).toHaveTitle("Parlor");
+	});
+
+	test("another room's new messages reach the sidebar pushed, without asking for the room list, and an idle tab asks nothing on a timer", async ({
+		browser,
+	}) => {
+		const room = freshRoom("pushed");
+		const other = freshRoom("reading");
+		const author = await guestInRoom(browser, room);
+		const reader = await guestInRoom(browser, room);
+		await openRoom(reader, other);
+		await expect(sidebarLink(reader, room)).toBeVisible();
+		const listRequests: string[] = [];
+		reader.on("request", (request) => {
+			if (new URL(request.url()).pathname === "/api/rooms") listRequests.push(request.url());
+		});
+
+		await send(author, room, "pushed to the sidebar");
+		await expect(sidebarLink(reader, room).getByTestId("unread-badge")).toHaveText("1 unread");
+		await send(author, room, "and again");
+		await expect(sidebarLink(reader, room).getByTestId("unread-badge")).toHaveText("2 unread");
+		await expect(reader).toHaveTitle("(2) Parlor");
+		expect(listRequests).toEqual([]);
+
+		// Left alone for longer than two of the old 5 s polls: no request at all.
+		const idleFrom = Date.now();
+		const anyRequest: string[] = [];
+		reader.on("request", (request) => anyRequest.push(request.url()));
+		await reader.waitForTimeout(11_000);
+		expect(Date.now() - idleFrom).toBeGreaterThanOrEqual(11_000);
+		expect(anyRequest).toEqual([]);
 	});
 
 	test("presence lists each user once, survives a reload, and typing shows then clears", async ({ browser }) => {

@@ -90,8 +90,7 @@ function RoomConversation(props: RoomProps & { history: RoomHistory }) {
 	const queryClient = useQueryClient();
 	const navigate = useNavigate();
 	const { query: history, data: historyData } = props.history;
-	// The sidebar polls the list; a second poller here would double the requests.
-	const { data: roomList } = createQueryData(() => ({ ...roomListQuery, refetchInterval: false }));
+	const { data: roomList } = createQueryData(() => roomListQuery);
 	const summary = () => roomList()?.rooms.find((room) => room.id === props.roomId);
 	// Where "New messages" goes: what was read when the room was opened. It stays put while the
 	// reader reads on, as in most chat apps, until the room is opened again.

@@ -260,7 +260,10 @@ export class RoomSocket {
 
 	private startPings(): void {
 		this.stopPings();
-		this.pingTimer = setInterval(() => this.ping(), PING_EVERY_MS);
+		// A hidden tab sends no keep-alives (it does no periodic work); coming back into view pings at once.
+		this.pingTimer = setInterval(() => {
+			if (document.visibilityState === "visible") this.ping();
+		}, PING_EVERY_MS);
 	}
 
 	private stopPings(): void {

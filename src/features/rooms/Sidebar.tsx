@@ -1,6 +1,7 @@
+import { useQueryClient } from "@tanstack/solid-query";
 import { Link, useNavigate } from "@tanstack/solid-router";
 import { createEffect, createSignal, For, onCleanup, Show } from "solid-js";
-import type { RoomSummary } from "../../../api/protocol/http-api";
+import type { RoomList, RoomSummary } from "../../../api/protocol/http-api";
 import { BellOffIcon, HashIcon, LockIcon } from "../../components/ui/Icons";
 import { RoomName } from "../../components/ui/Names";
 import { createQueryData } from "../../query-data";
@@ -14,8 +15,10 @@ import {
 	setMutedRooms,
 } from "../notifications/desktop-notifications";
 import { SearchBox } from "../search/SearchBox";
+import { InboxSocket, inboxSocketUrl } from "./inbox-socket";
 import { NewRoomDialog } from "./NewRoomDialog";
-import { roomListQuery } from "./room-queries";
+import { applyInboxFrame } from "./room-list-live";
+import { roomListKey, roomListQuery } from "./room-queries";
 import { openRoomMentions, openRoomUnread } from "./title-count";
 
 function RoomLink(props: { room: RoomSummary; current: boolean; onNavigate: () => void }) {
@@ -87,6 +90,16 @@ const TITLE_EVERY_MS = 1_000;
 /** The rooms the user is in, with unread counts, and public rooms to browse. */
 export function Sidebar(props: { currentRoomId: string | null; onNavigate: () => void }) {
 	const { query: rooms, data } = createQueryData(() => roomListQuery);
+	const queryClient = useQueryClient();
+	// What happens in the user's other rooms is pushed here, at most once a second per room.
+	const inbox = new InboxSocket(inboxSocketUrl(), {
+		onFrame: (frame) => {
+			if (frame.type === "read") void queryClient.invalidateQueries({ queryKey: roomListKey });
+			else queryClient.setQueryData<RoomList>(roomListKey, (list) => (list ? applyInboxFrame(list, frame) : list));
+		},
+		onReconnected: () => void queryClient.invalidateQueries({ queryKey: roomListKey }),
+	});
+	onCleanup(() => inbox.close());
 	const joined = () => data()?.rooms.filter((room) => room.member) ?? [];
 	const browse = () => data()?.rooms.filter((room) => !room.member) ?? [];
 	const [creating, setCreating] = createSignal(false);

@@ -27,15 +27,14 @@ export const roomListKey = ["room-list"] as const;
 const roomDetailsKey = (roomId: string) => ["room-details", roomId] as const;
 export const roomInvitesKey = (roomId: string) => ["room-invites", roomId] as const;
 
-/** How often the sidebar asks for unread counts and read markers set on other devices. */
-const ROOM_LIST_POLL_MS = 5_000;
-
+/**
+ * The sidebar's rooms. Not polled: the user's inbox socket pushes what moves (room-list-live.ts),
+ * and the list is asked for again only when that socket reconnects, a read marker moves on
+ * another device, or the tab comes back into view.
+ */
 export const roomListQuery = queryOptions({
 	queryKey: roomListKey,
 	queryFn: () => must(request("/api/rooms", RoomListSchema)),
-	refetchInterval: ROOM_LIST_POLL_MS,
-	// A tab in the background is where "(3) Parlor" in the title matters most.
-	refetchIntervalInBackground: true,
 	staleTime: 0,
 });
 

@@ -1,0 +1,98 @@
+import { INBOX_NOTE_EVERY_MS, type RoomActivityNote } from "../protocol/inbox-protocol";
+
+/** Hands one note to one user's inbox; false when that inbox has no socket left (the user went offline). */
+export type NoteDelivery = (userId: string, note: RoomActivityNote) => Promise<boolean>;
+
+/** Who a stored message mentions (from the room's mention rules), to count in their next note. */
+export type Told = { userId: string; seq: number };
+
+/**
+ * Tells the inboxes of the room's *online* members that the room moved: at most one note per
+ * room per `INBOX_NOTE_EVERY_MS`, whatever the message rate, carrying the newest seq and the
+ * mentions since the last one. An inbox asks to be told (`watch`) while its user has a socket
+ * open; one that answers "no socket" is dropped. So a message costs one note per online
+ * watcher per second at most, and nothing for the members who are offline.
+ */
+export class ActivityNotes {
+	private timer: ReturnType<typeof setTimeout> | null = null;
+	private lastSentAt = Number.NEGATIVE_INFINITY;
+	private mentions = new Map<string, { count: number; latest: number }>();
+	private roomId: string | null = null;
+	/** The watchers table, read once per wake: a note is sent on every batch's heels. */
+	private watchers: Set<string> | null = null;
+
+	constructor(
+		private readonly sql: SqlStorage,
+		private readonly latest: () => { seq: number; n: number },
+		private readonly deliver: NoteDelivery,
+		private readonly everyMs = INBOX_NOTE_EVERY_MS,
+	) {}
+
+	watch(roomId: string, userId: string): void {
+		this.roomId = roomId;
+		this.sql.exec("INSERT OR IGNORE INTO inbox_watchers (user_id) VALUES (?)", userId);
+		this.loaded().add(userId);
+	}
+
+	unwatch(userId: string): void {
+		this.sql.exec("DELETE FROM inbox_watchers WHERE user_id = ?", userId);
+		this.loaded().delete(userId);
+		this.mentions.delete(userId);
+	}
+
+	get watcherCount(): number {
+		return this.loaded().size;
+	}
+
+	/** Messages were stored: note them to the watchers now, or once the current second is over. */
+	changed(roomId: string, told: Told[], now = Date.now()): void {
+		this.roomId = roomId;
+		const watchers = this.loaded();
+		if (watchers.size === 0) return;
+		for (const { userId, seq } of told) {
+			if (!watchers.has(userId)) continue;
+			const counted = this.mentions.get(userId);
+			this.mentions.set(userId, { count: (counted?.count ?? 0) + 1, latest: Math.max(counted?.latest ?? 0, seq) });
+		}
+		if (this.timer) return;
+		this.timer = setTimeout(() => this.flush(), Math.max(0, this.lastSentAt + this.everyMs - now));
+	}
+
+	private flush(): void {
+		this.timer = null;
+		this.lastSentAt = Date.now();
+		const roomId = this.roomId;
+		if (roomId === null) return;
+		const { seq, n } = this.latest();
+		const mentions = this.mentions;
+		this.mentions = new Map();
+		for (const userId of this.loaded()) {
+			const mentioned = mentions.get(userId);
+			const note: RoomActivityNote = {
+				type: "room_activity",
+				roomId,
+				latestSeq: seq,
+				latestN: n,
+				mentions: mentioned?.count ?? 0,
+				latestMentionSeq: mentioned?.latest ?? null,
+			};
+			this.deliver(userId, note).then(
+				(online) => {
+					if (!online) this.unwatch(userId);
+				},
+				// An inbox that could not be reached keeps its place; the next note tries again.
+				(error: unknown) => console.warn("activity note not delivered", error),
+			);
+		}
+	}
+
+	private loaded(): Set<string> {
+		this.watchers ??= new Set(
+			this.sql
+				.exec<{ user_id: string }>("SELECT user_id FROM inbox_watchers")
+				.toArray()
+				.map((row) => row.user_id),
+		);
+		return this.watchers;
+	}
+}

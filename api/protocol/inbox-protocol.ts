@@ -1,0 +1,46 @@
+import * as v from "valibot";
+import { RoomIdSchema } from "./room-id";
+import { SeqSchema } from "./seq";
+
+/**
+ * The user's inbox socket (`/api/inbox`): what the sidebar learns about the user's other rooms
+ * without asking. Server to client only; a client sends nothing but keep-alive pings. Client and
+ * server both import this module; it stays free of platform imports.
+ */
+
+/** A room tells the inboxes of its online members at most once per this long (one coalesced note). */
+export const INBOX_NOTE_EVERY_MS = 1_000;
+
+/** The newest message in one room, and how many messages in it mentioned this user since the last note. */
+export const RoomActivityNoteSchema = v.object({
+	type: v.literal("room_activity"),
+	roomId: RoomIdSchema,
+	latestSeq: SeqSchema,
+	/** The room's message count (ordinals; changes to messages never count as unread). */
+	latestN: v.pipe(v.number(), v.integer(), v.minValue(0)),
+	/** Messages since the previous note that mention this user (by name or @here). */
+	mentions: v.pipe(v.number(), v.integer(), v.minValue(0)),
+	latestMentionSeq: v.nullable(SeqSchema),
+});
+export type RoomActivityNote = v.InferOutput<typeof RoomActivityNoteSchema>;
+
+const InboxServerMessageSchema = v.variant("type", [
+	RoomActivityNoteSchema,
+	/** Once after connecting: where each of the user's rooms stands now (the room list may lag it). */
+	v.object({
+		type: v.literal("rooms"),
+		rooms: v.array(v.object({ roomId: RoomIdSchema, latestSeq: SeqSchema, latestN: v.number() })),
+	}),
+	/** The user's read marker moved in this room (on any device): the counts are to be asked again. */
+	v.object({ type: v.literal("read"), roomId: RoomIdSchema }),
+]);
+export type InboxServerMessage = v.InferOutput<typeof InboxServerMessageSchema>;
+
+export function parseInboxMessage(raw: string): InboxServerMessage | null {
+	try {
+		const parsed = v.safeParse(InboxServerMessageSchema, JSON.parse(raw));
+		return parsed.success ? parsed.output : null;
+	} catch {
+		return null;
+	}
+}

@@ -1,0 +1,90 @@
+import ReconnectingWebSocket from "partysocket/ws";
+import { type InboxServerMessage, parseInboxMessage } from "../../../api/protocol/inbox-protocol";
+import { CLOSE_SESSION_ENDED, PING_FRAME, PONG_FRAME } from "../../../api/protocol/room-protocol";
+
+/** Keep-alive while the tab is visible; the inbox's runtime answers pings without waking it. */
+const PING_EVERY_MS = 25_000;
+const PONG_TIMEOUT_MS = 8_000;
+
+export type InboxSocketHandlers = {
+	onFrame(frame: InboxServerMessage): void;
+	/** Connected again after a drop: anything noted meanwhile was missed, so ask for the list. */
+	onReconnected(): void;
+};
+
+/**
+ * The sidebar's transport: a reconnecting WebSocket (partysocket) to the user's inbox, which
+ * pushes what happens in their other rooms. A hidden tab does no periodic work: pings run only
+ * while the tab is visible, and coming back into view checks the link at once.
+ */
+export class InboxSocket {
+	private readonly ws: ReconnectingWebSocket;
+	private opened = false;
+	private pingTimer: ReturnType<typeof setInterval> | undefined;
+	private pongTimer: ReturnType<typeof setTimeout> | undefined;
+	private readonly onVisibility = () => this.keepAlive();
+
+	constructor(url: string, handlers: InboxSocketHandlers) {
+		this.ws = new ReconnectingWebSocket(url, undefined, {
+			minReconnectionDelay: 1_000 + Math.random() * 4_000,
+			maxReconnectionDelay: 30_000,
+			reconnectionDelayGrowFactor: 1.6,
+			connectionTimeout: 6_000,
+			maxRetries: Number.POSITIVE_INFINITY,
+			maxEnqueuedMessages: 0,
+		});
+		this.ws.addEventListener("open", () => {
+			if (this.opened) handlers.onReconnected();
+			this.opened = true;
+			this.keepAlive();
+		});
+		this.ws.addEventListener("message", (event) => {
+			if (typeof event.data !== "string") return;
+			if (event.data === PONG_FRAME) {
+				clearTimeout(this.pongTimer);
+				return;
+			}
+			const frame = parseInboxMessage(event.data);
+			if (frame) handlers.onFrame(frame);
+		});
+		this.ws.addEventListener("close", (event) => {
+			clearTimeout(this.pongTimer);
+			// Signed out: the app handles that (the room socket and /api/me say so); do not knock again.
+			if (event.code === CLOSE_SESSION_ENDED) this.close();
+		});
+		document.addEventListener("visibilitychange", this.onVisibility);
+	}
+
+	close(): void {
+		clearInterval(this.pingTimer);
+		clearTimeout(this.pongTimer);
+		document.removeEventListener("visibilitychange", this.onVisibility);
+		this.ws.close(1000, "Leaving");
+	}
+
+	/** Pings on a timer only while visible; on coming into view, one ping now (or a reconnect). */
+	private keepAlive(): void {
+		clearInterval(this.pingTimer);
+		if (document.visibilityState !== "visible") return;
+		if (this.ws.readyState !== this.ws.OPEN) {
+			this.ws.reconnect();
+			return;
+		}
+		this.ping();
+		this.pingTimer = setInterval(() => {
+			if (document.visibilityState === "visible") this.ping();
+			else clearInterval(this.pingTimer);
+		}, PING_EVERY_MS);
+	}
+
+	private ping(): void {
+		if (this.ws.readyState !== this.ws.OPEN) return;
+		this.ws.send(PING_FRAME);
+		clearTimeout(this.pongTimer);
+		this.pongTimer = setTimeout(() => this.ws.reconnect(4000, "No pong"), PONG_TIMEOUT_MS);
+	}
+}
+
+export function inboxSocketUrl(location: Location = window.location): string {
+	return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/api/inbox`;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import type { RoomList, RoomSummary } from "../../../api/protocol/http-api";
+import { applyInboxFrame } from "./room-list-live";
+
+const room = (id: string, over: Partial<RoomSummary> = {}): RoomSummary => ({
+	id,
+	name: id,
+	visibility: "public",
+	member: true,
+	role: "member",
+	latestSeq: 10,
+	latestN: 8,
+	lastReadSeq: 10,
+	unread: 0,
+	mentions: 0,
+	latestMentionSeq: null,
+	muted: false,
+	...over,
+});
+
+const note = (roomId: string, latestN: number, mentions = 0, latestMentionSeq: number | null = null) => ({
+	type: "room_activity" as const,
+	roomId,
+	latestSeq: latestN + 2,
+	latestN,
+	mentions,
+	latestMentionSeq,
+});
+
+describe("the sidebar's room list, moved by inbox notes", () => {
+	it("counts new messages and mentions in the room the note is about, and nowhere else", () => {
+		const list: RoomList = { rooms: [room("a"), room("b")] };
+		const next = applyInboxFrame(list, note("a", 11, 1, 13));
+		expect(next.rooms[0]).toMatchObject({ unread: 3, latestN: 11, latestSeq: 13, mentions: 1, latestMentionSeq: 13 });
+		expect(next.rooms[1]).toBe(list.rooms[1]);
+	});
+
+	it("counts nothing twice: a repeated or stale note leaves the list as it is", () => {
+		const once = applyInboxFrame({ rooms: [room("a")] }, note("a", 11, 1, 13));
+		expect(applyInboxFrame(once, note("a", 11, 1, 13))).toBe(once);
+		expect(applyInboxFrame(once, note("a", 9))).toBe(once);
+	});
+
+	it("takes a snapshot as counts only, and ignores rooms the user is not a member of", () => {
+		const list: RoomList = { rooms: [room("a"), room("browse", { member: false, unread: 0 })] };
+		const next = applyInboxFrame(list, {
+			type: "rooms",
+			rooms: [
+				{ roomId: "a", latestSeq: 14, latestN: 10 },
+				{ roomId: "browse", latestSeq: 99, latestN: 90 },
+			],
+		});
+		expect(next.rooms[0]).toMatchObject({ unread: 2, latestN: 10, mentions: 0 });
+		expect(next.rooms[1]).toBe(list.rooms[1]);
+	});
+});
