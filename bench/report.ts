@@ -4,6 +4,7 @@ import type { IngestResult } from "./ingest.ts";
 import type { HistoryLoadResult, RoomLoadResult } from "./load.ts";
 import type { ReconnectResult } from "./reconnect.ts";
 import type { ReplicationResult, SearchResult } from "./search.ts";
+import type { SidebarResult } from "./sidebar.ts";
 
 type Json = Record<string, unknown>;
 type Fanout = FanoutResult;
@@ -196,6 +197,23 @@ export function printTables(results: Json): void {
 						reconnect.allLive && reconnect.holes === 0 && reconnect.liveP99 < 1000 ? "yes" : "no",
 					],
 				],
+			)}\n`,
+		);
+	const sidebar = results.sidebar as SidebarResult | undefined;
+	if (sidebar)
+		console.log(
+			`Live sidebar (50 members online, 50 msg/s; median of 3 alternating runs [spread]; target: pushed within 1 s, cost independent of offline members)\n${table(
+				["room", "push p50 ms", "push p99 ms", "worst ms", "notes/s per member", "ack p50 ms", "ack p99 ms", "missed"],
+				sidebar.rows.map((r) => [
+					`${fmt(r.members)} members`,
+					`${r.pushP50} [${r.pushP50Spread.join("–")}]`,
+					`${r.pushP99} [${r.pushP99Spread.join("–")}]`,
+					fmt(r.pushMax),
+					String(r.notesPerSecond),
+					`${r.ackP50} [${r.ackP50Spread.join("–")}]`,
+					fmt(r.ackP99),
+					fmt(r.missed),
+				]),
 			)}\n`,
 		);
 	const load = results.load as { room: RoomLoadResult; history: HistoryLoadResult } | undefined;

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=fanout,ingest,history,search,client,load,reconnect]`: Parlor against baselines
+// `npm run bench [-- --quick] [-- --only=fanout,ingest,history,search,client,load,reconnect,sidebar]`: Parlor against baselines
 // measured in the same run on the same machine. Loopback only; every loop is bounded.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -14,10 +14,11 @@ import { historyLoad, roomLoad } from "./load.ts";
 import { reconnectBench } from "./reconnect.ts";
 import { printTables } from "./report.ts";
 import { replication, searchBench } from "./search.ts";
+import { sidebarBench } from "./sidebar.ts";
 
 const quick = process.argv.includes("--quick");
 const onlyArg = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
-const only = new Set((onlyArg ?? "fanout,ingest,history,search,client,load,reconnect").split(","));
+const only = new Set((onlyArg ?? "fanout,ingest,history,search,client,load,reconnect,sidebar").split(","));
 
 // The generator runs on CPU 1, the servers on CPU 0 (see lib/servers.ts).
 if (!process.env.PARLOR_BENCH_PINNED && pinning.includes("taskset")) {
@@ -160,6 +161,10 @@ async function main() {
 		const history = await historyLoad(parlor.url, "bench-load", 50, quick ? 5 : 20);
 		console.log(JSON.stringify(history.statuses));
 		results.load = { room, history };
+	}
+
+	if (only.has("sidebar")) {
+		results.sidebar = await sidebarBench(parlor, quick);
 	}
 
 	if (only.has("reconnect")) {

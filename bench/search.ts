@@ -3,11 +3,11 @@
 // query shapes from rare words to a two-letter scan, against two floors measured in the same run:
 // Parlor's `/api/me` (the same Worker, session check, one small D1 read) and the same full-text
 // query run in-process by node:sqlite on the same file.
-import { copyFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import type WebSocket from "ws";
 import { messageText, openMany, type Target } from "./lib/room-clients.ts";
+import { d1File } from "./lib/seed.ts";
 import type { ParlorServer } from "./lib/servers.ts";
 import { percentile, round, sendOnSchedule, sleep } from "./lib/stats.ts";
 
@@ -78,17 +78,6 @@ function sentence(g: number, cumulative: Float64Array): string {
 	// One message in 100,000 carries the rare word: 1 hit at 100k, 10 at 1M.
 	if (g % 100_000 === 17) out.splice(2, 0, RARE);
 	return out.join(" ");
-}
-
-function d1File(stateDir: string): string {
-	const dir = join(stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
-	for (const f of readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite")) {
-		const db = new DatabaseSync(join(dir, f), { readOnly: true });
-		const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'archive_message'").get();
-		db.close();
-		if (has) return join(dir, f);
-	}
-	throw new Error(`no D1 database with the archive under ${dir}`);
 }
 
 /** Adds archived messages `from..to-1` (global order, newest first in time) across the rooms. */

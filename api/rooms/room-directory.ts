@@ -135,12 +135,14 @@ export async function listRooms(db: Kysely<Database>, userId: string): Promise<R
 	return [...joined, ...browse].map((row) => toSummary(toAccess(row, userId), mentions.get(row.id)));
 }
 
-/** The rooms the user is a member of (as many as the sidebar lists): what their inbox watches. */
+/** The rooms the user is a member of, the same ones the sidebar lists: what their inbox watches. */
 export async function joinedRoomIds(db: Kysely<Database>, userId: string): Promise<string[]> {
 	const rows = await db
 		.selectFrom("room_member")
-		.select("roomId")
-		.where("userId", "=", userId)
+		.innerJoin("room", "room.id", "room_member.roomId")
+		.select("room_member.roomId")
+		.where("room_member.userId", "=", userId)
+		.orderBy((eb) => eb.fn("lower", ["room.name"]))
 		.limit(JOINED_LIMIT)
 		.execute();
 	return rows.map((row) => row.roomId);

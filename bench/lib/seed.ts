@@ -46,6 +46,18 @@ export function seedParlorRoomFile(stateDir: string, markerClientId: string, fro
 	throw new Error(`no room file holds ${markerClientId}`);
 }
 
+/** The local D1 database's SQLite file (the one holding the app's tables), for writing while stopped. */
+export function d1File(stateDir: string): string {
+	const dir = join(stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
+	for (const f of readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite")) {
+		const db = new DatabaseSync(join(dir, f), { readOnly: true });
+		const has = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'archive_message'").get();
+		db.close();
+		if (has) return join(dir, f);
+	}
+	throw new Error(`no D1 database with the app's tables under ${dir}`);
+}
+
 /** Gives each room at least `count` messages: one real send per room, the rest written offline. */
 export async function seedRooms(parlor: ParlorServer, counts: Record<string, number>): Promise<void> {
 	const markers: Array<[string, number]> = [];
