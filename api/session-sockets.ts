@@ -4,15 +4,6 @@ import { getDb } from "./db";
 /** Rooms one invocation tells directly when a session ends; each of them relays to its share of the rest. */
 export const FANOUT_WIDTH = 25;
 
-/** Remembers that a session opened a socket in a room, so ending the session can find it. */
-export async function recordSessionRoom(env: Env, sessionId: string, roomId: string): Promise<void> {
-	await getDb(env.DB)
-		.insertInto("session_room")
-		.values({ sessionId, roomId, connectedAt: Date.now() })
-		.onConflict((oc) => oc.columns(["sessionId", "roomId"]).doUpdateSet({ connectedAt: Date.now() }))
-		.execute();
-}
-
 /**
  * Whether the session is still alive in D1, the store every location agrees on. KV (which the
  * session check reads first) is eventually consistent across locations, so a session signed out

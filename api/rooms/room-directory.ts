@@ -52,7 +52,7 @@ function roleOf(createdBy: string | null, userId: string, stored: string | null)
 	return stored === "moderator" ? "moderator" : "member";
 }
 
-type AccessRow = {
+export type AccessRow = {
 	id: string;
 	name: string;
 	visibility: RoomVisibility;
@@ -101,15 +101,24 @@ function roomsSeenBy(db: Kysely<Database>, userId: string) {
 		]);
 }
 
+/** The query behind findRoomAccess, for callers that send it in a batch with others. */
+export function roomAccessQuery(db: Kysely<Database>, roomId: string, userId: string) {
+	return roomsSeenBy(db, userId).where("room.id", "=", roomId);
+}
+
+/** A row of roomAccessQuery as access: null when it does not exist *or* is private and the user is not a member. */
+export function accessFromRow(row: AccessRow | undefined, userId: string): RoomAccess | null {
+	if (!row) return null;
+	const access = toAccess(row, userId);
+	return access.visibility === "private" && access.lastReadSeq === null ? null : access;
+}
+
 /**
  * The room as `userId` may see it, or null when it does not exist *or* is private and the user is
  * not a member: both answers must be the same, so a private room cannot be discovered by probing.
  */
 export async function findRoomAccess(db: Kysely<Database>, roomId: string, userId: string): Promise<RoomAccess | null> {
-	const row = await roomsSeenBy(db, userId).where("room.id", "=", roomId).executeTakeFirst();
-	if (!row) return null;
-	const access = toAccess(row, userId);
-	return access.visibility === "private" && access.lastReadSeq === null ? null : access;
+	return accessFromRow(await roomAccessQuery(db, roomId, userId).executeTakeFirst(), userId);
 }
 
 /**

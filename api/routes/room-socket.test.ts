@@ -44,6 +44,35 @@ describe("GET /api/rooms/:room/socket", () => {
 		expect(await roomExists(room)).toBe(false);
 	});
 
+	it("records the socket's session for the rooms it opened, and nothing for a room it was refused (one D1 batch)", async () => {
+		const client = new TestClient();
+		await client.signInAsGuest();
+		const owner = new TestClient();
+		await owner.signInAsGuest();
+		const created = await owner.postJson("/api/rooms", {
+			name: `hidden ${crypto.randomUUID().slice(0, 8)}`,
+			visibility: "private",
+		});
+		const hidden = ((await created.json()) as { id: string }).id;
+		const open = await freshRoom("recorded");
+		const missing = `missing-${crypto.randomUUID().slice(0, 8)}`;
+		const socket = await openSocket(client, roomPath(open));
+		await socket.hello();
+		for (const room of [hidden, missing]) {
+			const res = await client.fetch(roomPath(room), { headers: { Upgrade: "websocket", Origin: client.origin } });
+			expect(res.status).toBe(404);
+			expect(await roomExists(room)).toBe(false);
+		}
+		const me = (await (await client.fetch("/api/me")).json()) as { user: { id: string } };
+		const rows = await env.DB.prepare(
+			"SELECT roomId FROM session_room WHERE sessionId IN (SELECT id FROM session WHERE userId = ?)",
+		)
+			.bind(me.user.id)
+			.all<{ roomId: string }>();
+		// Signing out fans out to the rooms recorded here: a refused room must not be one of them.
+		expect(rows.results.map((r) => r.roomId)).toEqual([open]);
+	});
+
 	it("rejects a non-canonical room id with 400", async () => {
 		const client = new TestClient();
 		await client.signInAsGuest();
