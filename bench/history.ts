@@ -1,5 +1,5 @@
 import { DatabaseSync } from "node:sqlite";
-import { percentile, round } from "./lib/stats.ts";
+import { medianRun, percentile, ROUNDS, round } from "./lib/stats.ts";
 
 export type Latency = { p50: number; p99: number };
 export type HistoryRow = {
@@ -70,16 +70,23 @@ export async function measureHistory(opts: {
 		for (const page of ["latest", "deep"] as const) {
 			const before = page === "latest" ? null : Math.floor(opts.messages / 2);
 			const q = `limit=${limit}${before === null ? "" : `&before=${before}`}`;
-			const parlor = await timeRequests(
-				() => `${opts.parlorUrl}/api/rooms/${opts.parlorRoom}/messages?${q}`,
-				{ cookie: opts.cookie },
-				opts.requests,
-			);
-			const plainWorker = await timeRequests(
-				() => `${opts.plainUrl}/history?room=${opts.plainRoom}&${q}`,
-				{},
-				opts.requests,
-			);
+			// Alternating rounds (Parlor, plain, Parlor, ...): each figure is the median of three p50s.
+			const parlorRuns = [];
+			const plainRuns = [];
+			for (let round = 0; round < ROUNDS; round++) {
+				parlorRuns.push(
+					await timeRequests(
+						() => `${opts.parlorUrl}/api/rooms/${opts.parlorRoom}/messages?${q}`,
+						{ cookie: opts.cookie },
+						opts.requests,
+					),
+				);
+				plainRuns.push(
+					await timeRequests(() => `${opts.plainUrl}/history?room=${opts.plainRoom}&${q}`, {}, opts.requests),
+				);
+			}
+			const parlor = medianRun(parlorRuns, (r) => r.p50);
+			const plainWorker = medianRun(plainRuns, (r) => r.p50);
 			const nodeSqlite = opts.sqlite.time(before, limit, opts.requests);
 			rows.push({ messages: opts.messages, limit, page, parlor, plainWorker, nodeSqlite });
 		}

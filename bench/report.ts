@@ -7,10 +7,16 @@ import type { ReplicationResult, SearchResult } from "./search.ts";
 import type { SidebarResult } from "./sidebar.ts";
 
 type Json = Record<string, unknown>;
-type Fanout = FanoutResult;
+/** Server figures are medians of three runs, with their spread (older result files have none). */
+type Spread = { spread?: [number, number] };
+type Fanout = FanoutResult & Spread;
 
 const fmt = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? "–" : n.toLocaleString("en-US"));
 const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}×` : "–");
+
+/** A median-of-three figure with its spread: "7,214 [6,900–7,500]". */
+const withSpread = (value: number | undefined, run: Spread | undefined) =>
+	run?.spread ? `${fmt(value)} [${fmt(run.spread[0])}–${fmt(run.spread[1])}]` : fmt(value);
 
 function table(head: string[], rows: Array<Array<string | number>>): string {
 	const cells = [head, ...rows.map((r) => r.map(String))];
@@ -39,14 +45,14 @@ export function fanoutTable(fanout: Fanout[]): string {
 			const w = by("Node + ws", n);
 			return [
 				n,
-				fmt(p?.best?.deliveredPerSec),
+				withSpread(p?.best?.deliveredPerSec, p),
 				p?.half
 					? `${p.half.p50} / ${p.half.p99}`
 					: p?.steps[0]
 						? `(at ${p.steps[0].publishRate}/s: ${p.steps[0].p50} / ${p.steps[0].p99})`
 						: "–",
-				fmt(d?.best?.deliveredPerSec),
-				fmt(w?.best?.deliveredPerSec),
+				withSpread(d?.best?.deliveredPerSec, d),
+				withSpread(w?.best?.deliveredPerSec, w),
 				ratio(p?.best?.deliveredPerSec, d?.best?.deliveredPerSec),
 				ratio(p?.best?.deliveredPerSec, w?.best?.deliveredPerSec),
 				[p, d, w].map((x) => x?.limitedBy ?? "–").join(", "),
@@ -58,7 +64,7 @@ export function fanoutTable(fanout: Fanout[]): string {
 export function printTables(results: Json): void {
 	console.log(`\nParlor benchmarks (${results.mode}), ${results.date}\n${results.machine}; ${results.pinning}\n`);
 	if (results.fanout) console.log(`Fanout (200-byte messages, one room)\n${fanoutTable(results.fanout as Fanout[])}\n`);
-	const ingest = results.ingest as IngestResult[] | undefined;
+	const ingest = results.ingest as Array<IngestResult & Spread> | undefined;
 	if (ingest) {
 		const floor = ingest.find((r) => r.target === "bare DO, echo")?.best?.ackedPerSec;
 		console.log(
@@ -66,7 +72,7 @@ export function printTables(results: Json): void {
 				["target", "acked msg/s (p99 ≤ 50 ms)", "p50 / p99 ms", "vs. bare DO echo", "limited by"],
 				ingest.map((r) => [
 					r.target,
-					fmt(r.best?.ackedPerSec),
+					withSpread(r.best?.ackedPerSec, r),
 					r.best ? `${r.best.p50} / ${r.best.p99}` : "–",
 					ratio(r.best?.ackedPerSec, floor),
 					r.limitedBy,
@@ -101,8 +107,8 @@ export function printTables(results: Json): void {
 					fmt(r.messages as number),
 					String(r.limit),
 					String(r.page),
-					`${r.parlor.p50} / ${r.parlor.p99}`,
-					`${r.plainWorker.p50} / ${r.plainWorker.p99}`,
+					`${withSpread(r.parlor.p50 as number, r.parlor as Spread)} / ${r.parlor.p99}`,
+					`${withSpread(r.plainWorker.p50 as number, r.plainWorker as Spread)} / ${r.plainWorker.p99}`,
 					`${r.nodeSqlite.p50} / ${r.nodeSqlite.p99}`,
 					ratio(r.parlor.p50 as number, r.plainWorker.p50 as number),
 				]),

@@ -18,8 +18,10 @@ export class ActivityNotes {
 	private lastSentAt = Number.NEGATIVE_INFINITY;
 	private mentions = new Map<string, { count: number; latest: number }>();
 	private roomId: string | null = null;
-	/** The watchers table, read once per wake: a note is sent on every batch's heels. */
-	private watchers: Set<string> | null = null;
+	/** The watchers table (user, when they asked), read once per wake: a note follows every batch. */
+	private watchers: Map<string, number> | null = null;
+	/** Strictly increasing stamps: a watch that lands while a note is out must outrank that note. */
+	private clock = 0;
 
 	constructor(
 		private readonly sql: SqlStorage,
@@ -30,12 +32,29 @@ export class ActivityNotes {
 
 	watch(roomId: string, userId: string): void {
 		this.roomId = roomId;
-		this.sql.exec("INSERT OR IGNORE INTO inbox_watchers (user_id) VALUES (?)", userId);
-		this.loaded().add(userId);
+		const at = this.tick();
+		this.sql.exec(
+			"INSERT INTO inbox_watchers (user_id, watched_at) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET watched_at = excluded.watched_at",
+			userId,
+			at,
+		);
+		this.loaded().set(userId, at);
 	}
 
 	unwatch(userId: string): void {
 		this.sql.exec("DELETE FROM inbox_watchers WHERE user_id = ?", userId);
+		this.loaded().delete(userId);
+		this.mentions.delete(userId);
+	}
+
+	/**
+	 * An inbox answered that it had no socket when the note stamped `sentAt` reached it. A watch
+	 * made since (the user reloaded while the note was out) keeps its place.
+	 */
+	private offline(userId: string, sentAt: number): void {
+		const at = this.loaded().get(userId);
+		if (at === undefined || at > sentAt) return;
+		this.sql.exec("DELETE FROM inbox_watchers WHERE user_id = ? AND watched_at <= ?", userId, sentAt);
 		this.loaded().delete(userId);
 		this.mentions.delete(userId);
 	}
@@ -61,12 +80,13 @@ export class ActivityNotes {
 	private flush(): void {
 		this.timer = null;
 		this.lastSentAt = Date.now();
+		const sentAt = this.tick();
 		const roomId = this.roomId;
 		if (roomId === null) return;
 		const { seq, n } = this.latest();
 		const mentions = this.mentions;
 		this.mentions = new Map();
-		for (const userId of this.loaded()) {
+		for (const userId of this.loaded().keys()) {
 			const mentioned = mentions.get(userId);
 			const note: RoomActivityNote = {
 				type: "room_activity",
@@ -78,7 +98,7 @@ export class ActivityNotes {
 			};
 			this.deliver(userId, note).then(
 				(online) => {
-					if (!online) this.unwatch(userId);
+					if (!online) this.offline(userId, sentAt);
 				},
 				// An inbox that could not be reached keeps its place; the next note tries again.
 				(error: unknown) => console.warn("activity note not delivered", error),
@@ -86,13 +106,20 @@ export class ActivityNotes {
 		}
 	}
 
-	private loaded(): Set<string> {
-		this.watchers ??= new Set(
-			this.sql
-				.exec<{ user_id: string }>("SELECT user_id FROM inbox_watchers")
-				.toArray()
-				.map((row) => row.user_id),
-		);
+	private loaded(): Map<string, number> {
+		if (this.watchers === null) {
+			const rows = this.sql.exec<{ user_id: string; watched_at: number }>(
+				"SELECT user_id, watched_at FROM inbox_watchers",
+			);
+			this.watchers = new Map(rows.toArray().map((row) => [row.user_id, row.watched_at]));
+			for (const at of this.watchers.values()) this.clock = Math.max(this.clock, at);
+		}
 		return this.watchers;
+	}
+
+	private tick(): number {
+		this.loaded();
+		this.clock = Math.max(Date.now(), this.clock + 1);
+		return this.clock;
 	}
 }

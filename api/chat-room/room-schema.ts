@@ -95,7 +95,7 @@ const MIGRATIONS: ReadonlyArray<string> = [
 	`,
 	// 6: the members whose inbox (sidebar) is online and wants a note when the room moves.
 	`
-	CREATE TABLE inbox_watchers (user_id TEXT PRIMARY KEY) WITHOUT ROWID;
+	CREATE TABLE inbox_watchers (user_id TEXT PRIMARY KEY, watched_at INTEGER NOT NULL) WITHOUT ROWID;
 	`,
 ];
 

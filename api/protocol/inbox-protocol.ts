@@ -34,8 +34,13 @@ const InboxServerMessageSchema = v.variant("type", [
 		type: v.literal("rooms"),
 		rooms: v.array(v.object({ roomId: RoomIdSchema, latestSeq: SeqSchema, latestN: v.number() })),
 	}),
-	/** The user's read marker moved in this room (on any device): the counts are to be asked again. */
-	v.object({ type: v.literal("read"), roomId: RoomIdSchema }),
+	/** The user's read marker moved in this room (on any device). */
+	v.object({
+		type: v.literal("read"),
+		roomId: RoomIdSchema,
+		lastReadSeq: SeqSchema,
+		lastReadN: v.pipe(v.number(), v.integer(), v.minValue(0)),
+	}),
 ]);
 export type InboxServerMessage = v.InferOutput<typeof InboxServerMessageSchema>;
 

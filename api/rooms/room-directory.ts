@@ -35,8 +35,10 @@ export function toSummary(room: RoomAccess, mentions = { count: 0, latest: null 
 		visibility: room.visibility,
 		member,
 		role: room.role,
-		latestSeq: room.latestSeq,
-		latestN: room.latestN,
+		// The copy in D1 trails the room by up to LATEST_SEQ_COPY_MS; the read marker does not, and
+		// the room is at least where the reader has read (else a live note would count it again).
+		latestSeq: Math.max(room.latestSeq, room.lastReadSeq ?? 0),
+		latestN: Math.max(room.latestN, room.lastReadN),
 		lastReadSeq: room.lastReadSeq,
 		// Ordinals, not seqs: edits, deletes and reactions never make a room unread.
 		unread: member ? Math.max(0, room.latestN - room.lastReadN) : 0,

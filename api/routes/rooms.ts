@@ -118,7 +118,7 @@ export const roomRoutes = new Hono<AppEnv>()
 		const room = c.var.room;
 		if (room.lastReadSeq === null) return jsonError(c, 409, "not_member", "Join the room first.");
 		const marked = await markRead(getDb(c.env.DB), room.id, c.var.user.id, c.req.valid("json"));
-		toldRead(c.env, c.executionCtx, c.var.user.id, room.id);
+		toldRead(c.env, c.executionCtx, c.var.user.id, room.id, marked);
 		return c.json(marked);
 	})
 	// The archive compared with the room, and rebuilt from it: for the owner and moderators.

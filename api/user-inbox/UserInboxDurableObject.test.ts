@@ -185,7 +185,12 @@ describe("the user's inbox: a live sidebar without polling (issue 21)", () => {
 			body: JSON.stringify({ seq, n: 1 }),
 		});
 		expect(read.status).toBe(200);
-		await inbox.next("read", (f) => f.roomId === room);
+		expect(await inbox.next("read", (f) => f.roomId === room)).toEqual({
+			type: "read",
+			roomId: room,
+			lastReadSeq: seq,
+			lastReadN: 1,
+		});
 		writer.close();
 		inbox.ws.close();
 	});

@@ -9,6 +9,8 @@ import { parseInboxConnection, readInboxConnection } from "./inbox-handshake";
 
 /** Rooms asked at once when a socket opens: a user in 500 rooms wakes them 25 at a time. */
 const WATCH_WIDTH = 25;
+/** A room that could not be asked (restarting) is asked once more after this long. */
+const WATCH_RETRY_MS = 2_000;
 
 const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
@@ -57,8 +59,8 @@ export class UserInboxDurableObject extends DurableObject<Env> {
 	}
 
 	/** RPC from the Worker after the user's read marker moved (on any device). */
-	async readMoved(roomId: string): Promise<void> {
-		this.broadcast({ type: "read", roomId });
+	async readMoved(roomId: string, marker: { lastReadSeq: number; lastReadN: number }): Promise<void> {
+		this.broadcast({ type: "read", roomId, ...marker });
 	}
 
 	/** RPC from the Worker when a session ends: its sockets close now, and it cannot open another. */
@@ -107,20 +109,43 @@ export class UserInboxDurableObject extends DurableObject<Env> {
 	/**
 	 * Asks each of the user's rooms to note its activity here, and tells the new socket where each
 	 * stands: the room list it loaded may trail the rooms by a few seconds (latest-seq-mirror.ts).
+	 * A room that cannot be reached (restarting in a deploy) is asked once more a moment later; if
+	 * the rooms cannot be listed at all, the socket closes so the client reconnects and asks again.
 	 */
 	private async watchRooms(userId: string, ws: WebSocket): Promise<void> {
-		const roomIds = await joinedRoomIds(getDb(this.env.DB), userId);
-		const rooms: Array<{ roomId: string; latestSeq: number; latestN: number }> = [];
-		for (let i = 0; i < roomIds.length; i += WATCH_WIDTH) {
-			const settled = await Promise.allSettled(
-				roomIds.slice(i, i + WATCH_WIDTH).map(async (roomId) => ({
-					roomId,
-					...(await roomStub(this.env, roomId).watchActivity(roomId, userId)),
-				})),
-			);
-			for (const result of settled) if (result.status === "fulfilled") rooms.push(result.value);
+		let roomIds: string[];
+		try {
+			roomIds = await joinedRoomIds(getDb(this.env.DB), userId);
+		} catch (error) {
+			console.warn("inbox could not list the user's rooms", error);
+			closeQuietly(ws, 1011, "Rooms not listed; reconnect.");
+			return;
 		}
-		this.send(ws, { type: "rooms", rooms });
+		const first = await this.watch(userId, roomIds);
+		this.send(ws, { type: "rooms", rooms: first.watched });
+		if (first.failed.length === 0) return;
+		await new Promise((resolve) => setTimeout(resolve, WATCH_RETRY_MS));
+		const again = await this.watch(userId, first.failed);
+		if (again.watched.length > 0) this.send(ws, { type: "rooms", rooms: again.watched });
+		if (again.failed.length > 0) console.warn(`inbox: ${again.failed.length} rooms not watched`);
+	}
+
+	private async watch(userId: string, roomIds: string[]) {
+		const watched: Array<{ roomId: string; latestSeq: number; latestN: number }> = [];
+		const failed: string[] = [];
+		for (let i = 0; i < roomIds.length; i += WATCH_WIDTH) {
+			const batch = roomIds.slice(i, i + WATCH_WIDTH);
+			const settled = await Promise.allSettled(
+				batch.map((roomId) => roomStub(this.env, roomId).watchActivity(roomId, userId)),
+			);
+			settled.forEach((result, j) => {
+				const roomId = batch[j];
+				if (roomId === undefined) return;
+				if (result.status === "fulfilled") watched.push({ roomId, ...result.value });
+				else failed.push(roomId);
+			});
+		}
+		return { watched, failed };
 	}
 
 	private broadcast(frame: InboxServerMessage): number {

@@ -22,6 +22,12 @@ export async function toldLeft(env: Env, userId: string, roomId: string): Promis
 }
 
 /** The user's read marker in `roomId` moved: their other tabs and devices update their counts. */
-export function toldRead(env: Env, ctx: Later, userId: string, roomId: string): void {
-	ctx.waitUntil(inboxStub(env, userId).readMoved(roomId).catch(logged("read")));
+export function toldRead(
+	env: Env,
+	ctx: Later,
+	userId: string,
+	roomId: string,
+	marker: { lastReadSeq: number; lastReadN: number },
+): void {
+	ctx.waitUntil(inboxStub(env, userId).readMoved(roomId, marker).catch(logged("read")));
 }

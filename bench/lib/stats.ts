@@ -45,3 +45,19 @@ export async function sendOnSchedule(
 	}
 	return scheduled;
 }
+
+/** Runs per figure for the server benchmarks: local runs vary by ±30%, so each is the median of three. */
+export const ROUNDS = 3;
+
+/**
+ * Of several runs of one figure, the run whose `key` is the median (so its other fields belong
+ * to the same run), with that figure's spread across the runs and each run's value, in order.
+ */
+export function medianRun<T>(runs: T[], key: (run: T) => number): T & { spread: [number, number]; values: number[] } {
+	const values = runs.map(key);
+	const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+	const mid = order[Math.floor((order.length - 1) / 2)];
+	const run = runs[mid?.[1] ?? 0];
+	if (run === undefined) throw new Error("medianRun: no runs");
+	return { ...run, spread: [round(order[0]?.[0] ?? 0, 2), round(order.at(-1)?.[0] ?? 0, 2)], values };
+}

@@ -5,6 +5,7 @@ import type { RoomList, RoomSummary } from "../../../api/protocol/http-api";
 import { BellOffIcon, HashIcon, LockIcon } from "../../components/ui/Icons";
 import { RoomName } from "../../components/ui/Names";
 import { createQueryData } from "../../query-data";
+import { sessionAlive } from "../auth/session-queries";
 import {
 	alertMention,
 	enableNotifications,
@@ -17,7 +18,7 @@ import {
 import { SearchBox } from "../search/SearchBox";
 import { InboxSocket, inboxSocketUrl } from "./inbox-socket";
 import { NewRoomDialog } from "./NewRoomDialog";
-import { applyInboxFrame } from "./room-list-live";
+import { applyInboxFrame, LatestSeen } from "./room-list-live";
 import { roomListKey, roomListQuery } from "./room-queries";
 import { openRoomMentions, openRoomUnread } from "./title-count";
 
@@ -92,14 +93,23 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 	const { query: rooms, data } = createQueryData(() => roomListQuery);
 	const queryClient = useQueryClient();
 	// What happens in the user's other rooms is pushed here, at most once a second per room.
+	const seen = new LatestSeen();
 	const inbox = new InboxSocket(inboxSocketUrl(), {
 		onFrame: (frame) => {
-			if (frame.type === "read") void queryClient.invalidateQueries({ queryKey: roomListKey });
-			else queryClient.setQueryData<RoomList>(roomListKey, (list) => (list ? applyInboxFrame(list, frame) : list));
+			seen.note(frame);
+			queryClient.setQueryData<RoomList>(roomListKey, (list) => (list ? applyInboxFrame(list, frame) : list));
 		},
 		onReconnected: () => void queryClient.invalidateQueries({ queryKey: roomListKey }),
+		sessionAlive: () => sessionAlive(queryClient),
 	});
 	onCleanup(() => inbox.close());
+	// A list fetched from D1 may trail what the inbox already said: bring it up to that.
+	createEffect(() => {
+		const list = data();
+		if (!list) return;
+		const caughtUp = seen.applyTo(list);
+		if (caughtUp !== list) queryClient.setQueryData<RoomList>(roomListKey, caughtUp);
+	});
 	const joined = () => data()?.rooms.filter((room) => room.member) ?? [];
 	const browse = () => data()?.rooms.filter((room) => !room.member) ?? [];
 	const [creating, setCreating] = createSignal(false);

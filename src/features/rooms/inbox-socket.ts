@@ -10,6 +10,8 @@ export type InboxSocketHandlers = {
 	onFrame(frame: InboxServerMessage): void;
 	/** Connected again after a drop: anything noted meanwhile was missed, so ask for the list. */
 	onReconnected(): void;
+	/** Whether the session lives on (asks `/api/me`): the inbox closes at the expiry it was opened with. */
+	sessionAlive(): Promise<boolean>;
 };
 
 /**
@@ -20,6 +22,7 @@ export type InboxSocketHandlers = {
 export class InboxSocket {
 	private readonly ws: ReconnectingWebSocket;
 	private opened = false;
+	private closed = false;
 	private pingTimer: ReturnType<typeof setInterval> | undefined;
 	private pongTimer: ReturnType<typeof setTimeout> | undefined;
 	private readonly onVisibility = () => this.keepAlive();
@@ -49,13 +52,19 @@ export class InboxSocket {
 		});
 		this.ws.addEventListener("close", (event) => {
 			clearTimeout(this.pongTimer);
-			// Signed out: the app handles that (the room socket and /api/me say so); do not knock again.
-			if (event.code === CLOSE_SESSION_ENDED) this.close();
+			if (event.code !== CLOSE_SESSION_ENDED) return;
+			// The session ended, or only the expiry the socket opened with passed while Better Auth
+			// extended it: hold the automatic reconnect until the Worker says which.
+			this.ws.close();
+			void handlers.sessionAlive().then((alive) => {
+				if (alive && !this.closed) this.ws.reconnect();
+			});
 		});
 		document.addEventListener("visibilitychange", this.onVisibility);
 	}
 
 	close(): void {
+		this.closed = true;
 		clearInterval(this.pingTimer);
 		clearTimeout(this.pongTimer);
 		document.removeEventListener("visibilitychange", this.onVisibility);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RoomList, RoomSummary } from "../../../api/protocol/http-api";
-import { applyInboxFrame } from "./room-list-live";
+import { applyInboxFrame, LatestSeen } from "./room-list-live";
 
 const room = (id: string, over: Partial<RoomSummary> = {}): RoomSummary => ({
 	id,
@@ -52,5 +52,33 @@ describe("the sidebar's room list, moved by inbox notes", () => {
 		});
 		expect(next.rooms[0]).toMatchObject({ unread: 2, latestN: 10, mentions: 0 });
 		expect(next.rooms[1]).toBe(list.rooms[1]);
+	});
+
+	it("does not count a mention the reader has read, or one the list already counts", () => {
+		const read = applyInboxFrame({ rooms: [room("a", { lastReadSeq: 20 })] }, note("a", 11, 1, 13));
+		expect(read.rooms[0]).toMatchObject({ unread: 3, mentions: 0, latestMentionSeq: null });
+		const known = applyInboxFrame({ rooms: [room("a", { mentions: 1, latestMentionSeq: 13 })] }, note("a", 11, 1, 13));
+		expect(known.rooms[0]).toMatchObject({ unread: 3, mentions: 1, latestMentionSeq: 13 });
+	});
+
+	it("applies a read marker from another device: unread is what lies past it, mentions before it go", () => {
+		const list: RoomList = {
+			rooms: [room("a", { latestSeq: 30, latestN: 20, unread: 12, mentions: 2, latestMentionSeq: 25 })],
+		};
+		const partly = applyInboxFrame(list, { type: "read", roomId: "a", lastReadSeq: 22, lastReadN: 15 });
+		expect(partly.rooms[0]).toMatchObject({ lastReadSeq: 22, unread: 5, mentions: 2, latestMentionSeq: 25 });
+		const all = applyInboxFrame(partly, { type: "read", roomId: "a", lastReadSeq: 30, lastReadN: 20 });
+		expect(all.rooms[0]).toMatchObject({ lastReadSeq: 30, unread: 0, mentions: 0, latestMentionSeq: null });
+		expect(applyInboxFrame(all, { type: "read", roomId: "a", lastReadSeq: 22, lastReadN: 15 })).toBe(all);
+	});
+
+	it("brings a list fetched from a lagging copy up to what the inbox already said, without counting twice", () => {
+		const seen = new LatestSeen();
+		seen.note(note("a", 11));
+		// The list was fetched after the note, from a D1 copy that had not caught up yet.
+		const fetched: RoomList = { rooms: [room("a", { latestSeq: 10, latestN: 8, unread: 0 })] };
+		const caughtUp = seen.applyTo(fetched);
+		expect(caughtUp.rooms[0]).toMatchObject({ latestSeq: 13, latestN: 11, unread: 3 });
+		expect(seen.applyTo(caughtUp)).toBe(caughtUp);
 	});
 });

@@ -11,32 +11,79 @@ type Moved = { roomId: string; latestSeq: number; latestN: number; mentions: num
 function moved(room: RoomSummary, note: Moved): RoomSummary {
 	// By seq, not ordinal: an edit that mentions someone for the first time moves the seq only.
 	if (room.id !== note.roomId || !room.member || note.latestSeq <= room.latestSeq) return room;
+	// Mentions the reader has read (the marker passed them), or that the list already counts
+	// (fetched after the mention was recorded), are not counted again.
+	const newMention =
+		note.latestMentionSeq !== null &&
+		note.latestMentionSeq > (room.lastReadSeq ?? 0) &&
+		note.latestMentionSeq > (room.latestMentionSeq ?? 0);
 	return {
 		...room,
 		latestSeq: note.latestSeq,
 		latestN: Math.max(room.latestN, note.latestN),
 		unread: room.unread + Math.max(0, note.latestN - room.latestN),
-		mentions: room.mentions + note.mentions,
-		latestMentionSeq: note.latestMentionSeq ?? room.latestMentionSeq,
+		mentions: room.mentions + (newMention ? note.mentions : 0),
+		latestMentionSeq: newMention ? note.latestMentionSeq : room.latestMentionSeq,
 	};
 }
 
-/** The room list with one inbox frame applied (a `read` frame is answered by asking again, not here). */
+/** The read marker moved (here or on another device): what is left unread is what lies past it. */
+function read(room: RoomSummary, marker: { roomId: string; lastReadSeq: number; lastReadN: number }): RoomSummary {
+	if (room.id !== marker.roomId || !room.member || marker.lastReadSeq <= (room.lastReadSeq ?? 0)) return room;
+	const latestN = Math.max(room.latestN, marker.lastReadN);
+	const mentionsRead = room.latestMentionSeq === null || room.latestMentionSeq <= marker.lastReadSeq;
+	return {
+		...room,
+		lastReadSeq: marker.lastReadSeq,
+		latestSeq: Math.max(room.latestSeq, marker.lastReadSeq),
+		latestN,
+		unread: Math.max(0, latestN - marker.lastReadN),
+		mentions: mentionsRead ? 0 : room.mentions,
+		latestMentionSeq: mentionsRead ? null : room.latestMentionSeq,
+	};
+}
+
+/** The room list with one inbox frame applied; the same list when nothing in it changed. */
 export function applyInboxFrame(list: RoomList, frame: InboxServerMessage): RoomList {
-	const notes: Moved[] =
-		frame.type === "room_activity"
-			? [frame]
-			: frame.type === "rooms"
-				? frame.rooms.map((r) => ({ ...r, mentions: 0, latestMentionSeq: null }))
-				: [];
-	if (notes.length === 0) return list;
-	const byRoom = new Map(notes.map((note) => [note.roomId, note]));
+	const change: (room: RoomSummary) => RoomSummary =
+		frame.type === "read"
+			? (room) => read(room, frame)
+			: (() => {
+					const notes: Moved[] =
+						frame.type === "room_activity"
+							? [frame]
+							: frame.rooms.map((r) => ({ ...r, mentions: 0, latestMentionSeq: null }));
+					const byRoom = new Map(notes.map((note) => [note.roomId, note]));
+					return (room: RoomSummary) => {
+						const note = byRoom.get(room.id);
+						return note ? moved(room, note) : room;
+					};
+				})();
 	let changed = false;
 	const rooms = list.rooms.map((room) => {
-		const note = byRoom.get(room.id);
-		const next = note ? moved(room, note) : room;
+		const next = change(room);
 		if (next !== room) changed = true;
 		return next;
 	});
 	return changed ? { rooms } : list;
+}
+
+/**
+ * The newest seq and ordinal the inbox has told of, per room: applied again to every list fetched
+ * afterwards (and to the first, if the inbox spoke first), whose D1 copy may trail them.
+ */
+export class LatestSeen {
+	private readonly rooms = new Map<string, { roomId: string; latestSeq: number; latestN: number }>();
+
+	note(frame: InboxServerMessage): void {
+		const seen = frame.type === "room_activity" ? [frame] : frame.type === "rooms" ? frame.rooms : [];
+		for (const { roomId, latestSeq, latestN } of seen) {
+			const known = this.rooms.get(roomId);
+			if (!known || latestSeq > known.latestSeq) this.rooms.set(roomId, { roomId, latestSeq, latestN });
+		}
+	}
+
+	applyTo(list: RoomList): RoomList {
+		return this.rooms.size === 0 ? list : applyInboxFrame(list, { type: "rooms", rooms: [...this.rooms.values()] });
+	}
 }

@@ -141,7 +141,7 @@ export async function markRead(
 	roomId: string,
 	read: { seq: number; n: number },
 ): Promise<void> {
-	setReadLocally(queryClient, roomId, read.seq);
+	setReadLocally(queryClient, roomId, read);
 	const { lastReadSeq } = await must(
 		request(`/api/rooms/${encodeURIComponent(roomId)}/read`, MarkReadResponseSchema, {
 			method: "PUT",
@@ -150,19 +150,21 @@ export async function markRead(
 			keepalive: true,
 		}),
 	);
-	setReadLocally(queryClient, roomId, lastReadSeq);
+	setReadLocally(queryClient, roomId, { seq: lastReadSeq, n: read.n });
 }
 
-function setReadLocally(queryClient: QueryClient, roomId: string, seq: number): void {
+function setReadLocally(queryClient: QueryClient, roomId: string, read: { seq: number; n: number }): void {
 	queryClient.setQueryData<RoomList>(roomListKey, (list) =>
 		list
 			? {
 					rooms: list.rooms.map((room) => {
 						if (room.id !== roomId || !room.member) return room;
-						const lastReadSeq = Math.max(room.lastReadSeq ?? 0, seq);
+						const lastReadSeq = Math.max(room.lastReadSeq ?? 0, read.seq);
 						const latestSeq = Math.max(room.latestSeq, lastReadSeq);
+						// The room is at least where the reader read: a later note must not count it again.
+						const latestN = Math.max(room.latestN, read.n);
 						// Read up to the newest message the reader has: nothing of it is unread now.
-						return { ...room, lastReadSeq, latestSeq, unread: 0 };
+						return { ...room, lastReadSeq, latestSeq, latestN, unread: 0 };
 					}),
 				}
 			: list,

@@ -1,0 +1,42 @@
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { freshRoom } from "../../tests/workers/room-socket";
+import type { RoomActivityNote } from "../protocol/inbox-protocol";
+import { ActivityNotes } from "./activity-notes";
+
+/** A delivery whose answers the test gives, one by one, after seeing what was sent. */
+function heldDelivery() {
+	const sent: Array<{ userId: string; note: RoomActivityNote; answer: (online: boolean) => void }> = [];
+	const deliver = (userId: string, note: RoomActivityNote) =>
+		new Promise<boolean>((answer) => {
+			sent.push({ userId, note, answer });
+		});
+	return { sent, deliver };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe("ActivityNotes (the room's side of the live sidebar)", () => {
+	it("drops a watcher whose inbox has no socket, but not one that watched again while the note was out", async () => {
+		const room = await freshRoom("notes");
+		await runInDurableObject(env.CHAT_ROOM.getByName(room), async (_instance, state) => {
+			const { sent, deliver } = heldDelivery();
+			const notes = new ActivityNotes(state.storage.sql, () => ({ seq: 7, n: 5 }), deliver, 0);
+			notes.watch(room, "gone");
+			notes.watch(room, "reloading");
+			notes.changed(room, [{ userId: "reloading", seq: 7 }]);
+			await settle();
+			expect(sent.map((s) => [s.userId, s.note.latestSeq, s.note.mentions])).toEqual([
+				["gone", 7, 0],
+				["reloading", 7, 1],
+			]);
+			// "reloading" opened a new tab after the note left and before its inbox answered.
+			notes.watch(room, "reloading");
+			for (const s of sent) s.answer(false);
+			await settle();
+			const rows = state.storage.sql.exec<{ user_id: string }>("SELECT user_id FROM inbox_watchers").toArray();
+			expect(rows.map((r) => r.user_id)).toEqual(["reloading"]);
+			expect(notes.watcherCount).toBe(1);
+		});
+	});
+});
