@@ -19,7 +19,8 @@ const inputClass =
 export function KeepAccountDialog(props: { open: boolean; onClose: () => void }) {
 	// Read through the cache signal: this dialog lives in the header, above the room's Suspense
 	// boundary, where a query resource would re-suspend the page and reset the message list.
-	const { data: methods } = createQueryData(() => authMethodsQuery);
+	// Asked for only once the dialog opens: at page load it would compete with the first paint.
+	const { data: methods } = createQueryData(() => ({ ...authMethodsQuery, enabled: props.open }));
 	const [busy, setBusy] = createSignal(false);
 	const [error, setError] = createSignal<string | null>(null);
 	const [notice, setNotice] = createSignal<string | null>(null);

@@ -35,7 +35,9 @@ export const roomInvitesKey = (roomId: string) => ["room-invites", roomId] as co
 export const roomListQuery = queryOptions({
 	queryKey: roomListKey,
 	queryFn: () => must(request("/api/rooms", RoomListSchema)),
-	staleTime: 0,
+	// Fresh for a moment: the list the page carried is not fetched again as the sidebar mounts
+	// (that request competed with the first paint); the inbox keeps it current from there.
+	staleTime: 10_000,
 });
 
 export const roomDetailsQuery = (roomId: string) =>
