@@ -34,6 +34,8 @@ const InboxServerMessageSchema = v.variant("type", [
 		type: v.literal("rooms"),
 		rooms: v.array(v.object({ roomId: RoomIdSchema, latestSeq: SeqSchema, latestN: v.number() })),
 	}),
+	/** The user left this room (on any device): it goes from the sidebar. */
+	v.object({ type: v.literal("left"), roomId: RoomIdSchema }),
 	/** The user's read marker moved in this room (on any device). */
 	v.object({
 		type: v.literal("read"),

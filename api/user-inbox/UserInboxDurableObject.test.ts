@@ -161,6 +161,8 @@ describe("the user's inbox: a live sidebar without polling (issue 21)", () => {
 		expect(await watchers(room)).toEqual([adaId]);
 		expect((await ada.postJson(`/api/rooms/${room}/leave`, {})).status).toBe(204);
 		expect(await watchers(room)).toEqual([]);
+		// Her other tabs and devices drop it from their sidebars.
+		expect(await again.next("left", (f) => f.roomId === room)).toEqual({ type: "left", roomId: room });
 		writer.close();
 		again.ws.close();
 	});

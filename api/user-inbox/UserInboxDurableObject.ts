@@ -58,6 +58,11 @@ export class UserInboxDurableObject extends DurableObject<Env> {
 		this.broadcast({ type: "rooms", rooms: [{ roomId, latestSeq, latestN }] });
 	}
 
+	/** RPC from the Worker after the user left a room (on any device). */
+	async roomLeft(roomId: string): Promise<void> {
+		this.broadcast({ type: "left", roomId });
+	}
+
 	/** RPC from the Worker after the user's read marker moved (on any device). */
 	async readMoved(roomId: string, marker: { lastReadSeq: number; lastReadN: number }): Promise<void> {
 		this.broadcast({ type: "read", roomId, ...marker });

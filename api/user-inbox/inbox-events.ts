@@ -16,9 +16,12 @@ export function toldJoined(env: Env, ctx: Later, userId: string, roomId: string)
 	ctx.waitUntil(inboxStub(env, userId).watchRoom(userId, roomId).catch(logged("joined")));
 }
 
-/** The user left `roomId`: the room stops noting its activity to them. */
+/** The user left `roomId`: the room stops noting its activity to them, and their other tabs drop it. */
 export async function toldLeft(env: Env, userId: string, roomId: string): Promise<void> {
-	await roomStub(env, roomId).unwatchActivity(userId).catch(logged("left"));
+	await Promise.all([
+		roomStub(env, roomId).unwatchActivity(userId).catch(logged("left")),
+		inboxStub(env, userId).roomLeft(roomId).catch(logged("left")),
+	]);
 }
 
 /** The user's read marker in `roomId` moved: their other tabs and devices update their counts. */

@@ -11,9 +11,10 @@ test("a tab pushed out by the per-user socket cap says so, and takes the room ba
 	// The page's clock is ours from here on: "it stays down" is proved by running its timers ahead,
 	// not by waiting and hoping nothing happens meanwhile.
 	await page.clock.install();
+	// Room sockets only: the sidebar's inbox socket is not capped and keeps its own keep-alive.
 	let sockets = 0;
-	page.on("websocket", () => {
-		sockets++;
+	page.on("websocket", (ws) => {
+		if (/\/api\/rooms\/.+\/socket$/.test(ws.url())) sockets++;
 	});
 	const composer = page.getByRole("textbox", { name: `Message #${room}` });
 	await expect(composer).toBeEditable();

@@ -136,7 +136,13 @@ test.describe("rooms", () => {
 		const other = freshRoom("reading");
 		const author = await guestInRoom(browser, room);
 		const reader = await guestInRoom(browser, room);
+		// The one list request of a page load: once its inbox socket is connected, nothing it was
+		// not pushed is missed (a read or a leave on another device just before).
+		const listed = reader.waitForResponse(
+			(response) => response.request().method() === "GET" && new URL(response.url()).pathname === "/api/rooms",
+		);
 		await openRoom(reader, other);
+		await listed;
 		await expect(sidebarLink(reader, room)).toBeVisible();
 		const listRequests: string[] = [];
 		reader.on("request", (request) => {

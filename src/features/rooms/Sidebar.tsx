@@ -18,7 +18,7 @@ import {
 import { SearchBox } from "../search/SearchBox";
 import { InboxSocket, inboxSocketUrl } from "./inbox-socket";
 import { NewRoomDialog } from "./NewRoomDialog";
-import { applyInboxFrame, LatestSeen } from "./room-list-live";
+import { applyInboxFrame, LatestSeen, listOutOfDate } from "./room-list-live";
 import { roomListKey, roomListQuery } from "./room-queries";
 import { openRoomMentions, openRoomUnread } from "./title-count";
 
@@ -97,9 +97,12 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 	const inbox = new InboxSocket(inboxSocketUrl(), {
 		onFrame: (frame) => {
 			seen.note(frame);
-			queryClient.setQueryData<RoomList>(roomListKey, (list) => (list ? applyInboxFrame(list, frame) : list));
+			const list = queryClient.getQueryData<RoomList>(roomListKey);
+			if (!list) return;
+			if (listOutOfDate(list, frame)) void queryClient.invalidateQueries({ queryKey: roomListKey });
+			else queryClient.setQueryData<RoomList>(roomListKey, applyInboxFrame(list, frame));
 		},
-		onReconnected: () => void queryClient.invalidateQueries({ queryKey: roomListKey }),
+		onConnected: () => void queryClient.invalidateQueries({ queryKey: roomListKey }),
 		sessionAlive: () => sessionAlive(queryClient),
 	});
 	onCleanup(() => inbox.close());

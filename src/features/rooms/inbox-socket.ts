@@ -8,8 +8,11 @@ const PONG_TIMEOUT_MS = 8_000;
 
 export type InboxSocketHandlers = {
 	onFrame(frame: InboxServerMessage): void;
-	/** Connected again after a drop: anything noted meanwhile was missed, so ask for the list. */
-	onReconnected(): void;
+	/**
+	 * Connected (first time or again): what happened before now (a read or a leave on another
+	 * device while this tab had no socket) was not pushed here, so the list is asked for again.
+	 */
+	onConnected(): void;
 	/** Whether the session lives on (asks `/api/me`): the inbox closes at the expiry it was opened with. */
 	sessionAlive(): Promise<boolean>;
 };
@@ -21,7 +24,6 @@ export type InboxSocketHandlers = {
  */
 export class InboxSocket {
 	private readonly ws: ReconnectingWebSocket;
-	private opened = false;
 	private closed = false;
 	private pingTimer: ReturnType<typeof setInterval> | undefined;
 	private pongTimer: ReturnType<typeof setTimeout> | undefined;
@@ -37,8 +39,7 @@ export class InboxSocket {
 			maxEnqueuedMessages: 0,
 		});
 		this.ws.addEventListener("open", () => {
-			if (this.opened) handlers.onReconnected();
-			this.opened = true;
+			handlers.onConnected();
 			this.keepAlive();
 		});
 		this.ws.addEventListener("message", (event) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RoomList, RoomSummary } from "../../../api/protocol/http-api";
-import { applyInboxFrame, LatestSeen } from "./room-list-live";
+import { applyInboxFrame, LatestSeen, listOutOfDate } from "./room-list-live";
 
 const room = (id: string, over: Partial<RoomSummary> = {}): RoomSummary => ({
 	id,
@@ -80,5 +80,14 @@ describe("the sidebar's room list, moved by inbox notes", () => {
 		const caughtUp = seen.applyTo(fetched);
 		expect(caughtUp.rooms[0]).toMatchObject({ latestSeq: 13, latestN: 11, unread: 3 });
 		expect(seen.applyTo(caughtUp)).toBe(caughtUp);
+	});
+
+	it("asks for the list again when a frame speaks of a room joined or left elsewhere, and only then", () => {
+		const list: RoomList = { rooms: [room("a"), room("browse", { member: false })] };
+		expect(listOutOfDate(list, note("a", 11))).toBe(false);
+		expect(listOutOfDate(list, note("new-room", 1))).toBe(true);
+		expect(listOutOfDate(list, { type: "rooms", rooms: [{ roomId: "browse", latestSeq: 1, latestN: 1 }] })).toBe(true);
+		expect(listOutOfDate(list, { type: "left", roomId: "a" })).toBe(true);
+		expect(listOutOfDate(list, { type: "left", roomId: "browse" })).toBe(false);
 	});
 });

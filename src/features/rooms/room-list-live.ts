@@ -43,8 +43,25 @@ function read(room: RoomSummary, marker: { roomId: string; lastReadSeq: number; 
 	};
 }
 
+/**
+ * Whether a frame speaks of a room the list does not hold as joined (joined, created or left on
+ * another device): the list itself has to be asked for again, as notes carry no names.
+ */
+export function listOutOfDate(list: RoomList, frame: InboxServerMessage): boolean {
+	const joined = new Set(list.rooms.filter((room) => room.member).map((room) => room.id));
+	switch (frame.type) {
+		case "left":
+			return joined.has(frame.roomId);
+		case "rooms":
+			return frame.rooms.some((room) => !joined.has(room.roomId));
+		default:
+			return !joined.has(frame.roomId);
+	}
+}
+
 /** The room list with one inbox frame applied; the same list when nothing in it changed. */
 export function applyInboxFrame(list: RoomList, frame: InboxServerMessage): RoomList {
+	if (frame.type === "left") return list;
 	const change: (room: RoomSummary) => RoomSummary =
 		frame.type === "read"
 			? (room) => read(room, frame)
