@@ -5,58 +5,12 @@ import {
 	CLOSE_LEFT_ROOM,
 	CLOSE_PROTOCOL_OUTDATED,
 	CLOSE_SESSION_ENDED,
+	PING_FRAME,
+	PONG_FRAME,
 	PROTOCOL_VERSION,
 } from "../../../api/protocol/room-protocol";
+import { FakeSocket } from "../../test-support/fake-websocket";
 import { type ConnectionState, RoomSocket, type RoomSocketHandlers } from "./room-socket";
-
-/** A WebSocket the test plays the server for: it records what the client sends and closes on command. */
-class FakeSocket extends EventTarget {
-	static readonly CONNECTING = 0;
-	static readonly OPEN = 1;
-	static readonly CLOSING = 2;
-	static readonly CLOSED = 3;
-	static all: FakeSocket[] = [];
-	readyState = FakeSocket.CONNECTING;
-	binaryType = "blob";
-	readonly sent: string[] = [];
-
-	constructor(readonly url: string) {
-		super();
-		FakeSocket.all.push(this);
-		queueMicrotask(() => {
-			this.readyState = FakeSocket.OPEN;
-			this.dispatchEvent(new Event("open"));
-		});
-	}
-
-	send(data: string): void {
-		this.sent.push(data);
-	}
-
-	close(code = 1000, reason = ""): void {
-		if (this.readyState === FakeSocket.CLOSED) return;
-		this.readyState = FakeSocket.CLOSED;
-		this.dispatchEvent(new CloseEvent("close", { code, reason }));
-	}
-
-	/** The server speaks. */
-	receive(frame: object): void {
-		this.dispatchEvent(new MessageEvent("message", { data: JSON.stringify(frame) }));
-	}
-
-	welcome(): void {
-		this.receive({
-			type: "welcome",
-			protocol: PROTOCOL_VERSION,
-			roomId: "r",
-			you: { id: "u", name: "U", image: null, guest: false },
-			role: "member",
-			connectionId: "c",
-			oldestSeq: 1,
-			latestSeq: 0,
-		});
-	}
-}
 
 function handlers(alive: boolean) {
 	const states: ConnectionState[] = [];
@@ -110,6 +64,25 @@ describe("RoomSocket", () => {
 		expect(h.onWelcome).toHaveBeenCalledOnce();
 		expect(states.at(-1)).toBe("open");
 		expect(socket.send({ type: "typing" })).toBe(true);
+		socket.close();
+	});
+
+	it("sends keep-alive pings only while the tab is visible, and one at once when it comes back", async () => {
+		const { socket, ws } = await connected();
+		const pings = () => ws.sent.filter((frame) => frame === PING_FRAME).length;
+		await vi.advanceTimersByTimeAsync(21_000);
+		expect(pings()).toBe(1);
+		ws.dispatchEvent(new MessageEvent("message", { data: PONG_FRAME }));
+		const visible = pings();
+		Object.assign(document, { visibilityState: "hidden" });
+		document.dispatchEvent(new Event("visibilitychange"));
+		// Ten minutes hidden: no periodic work at all.
+		await vi.advanceTimersByTimeAsync(600_000);
+		expect(pings()).toBe(visible);
+		expect(FakeSocket.all).toHaveLength(1);
+		Object.assign(document, { visibilityState: "visible" });
+		document.dispatchEvent(new Event("visibilitychange"));
+		expect(pings()).toBe(visible + 1);
 		socket.close();
 	});
 
