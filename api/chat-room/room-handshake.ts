@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { parseJson } from "../protocol/parse-json";
 import { RoomIdSchema } from "../protocol/room-id";
 import { AuthorSchema, RoleSchema } from "../protocol/room-protocol";
 
@@ -28,12 +29,5 @@ export function roomUpgradeRequest(connection: RoomConnection): Request {
 
 /** Durable Object side: the verified connection, or null if the request did not come from the Worker. */
 export function readRoomConnection(request: Request): RoomConnection | null {
-	const header = request.headers.get(CONNECTION_HEADER);
-	if (!header) return null;
-	try {
-		const parsed = v.safeParse(ConnectionSchema, JSON.parse(header));
-		return parsed.success ? parsed.output : null;
-	} catch {
-		return null;
-	}
+	return parseJson(ConnectionSchema, request.headers.get(CONNECTION_HEADER));
 }

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { settings } from "../config";
 import { getDb } from "../db";
@@ -7,6 +8,10 @@ import { cachedRoomAccess } from "../rooms/read-access-cache";
 import { findRoomAccess } from "../rooms/room-directory";
 import type { SignedInEnv } from "./session";
 
+/** The one answer for a missing room and for a private room the user is not in: they must not differ. */
+export const roomNotFound = (c: Context) =>
+	jsonError(c, 404, "room_not_found", "There is no such room, or you are not a member of it.");
+
 /**
  * Lets a request reach a room only if the room exists and the user may see it, and puts it on
  * `c.var.room`. Runs after requireSession, in the Worker: a refused request never wakes the room.
@@ -14,7 +19,7 @@ import type { SignedInEnv } from "./session";
  */
 export const roomAccess = createMiddleware<AppEnv & SignedInEnv>(async (c, next) => {
 	const room = await findRoomAccess(getDb(c.env.DB), c.var.roomId, c.var.user.id);
-	if (!room) return jsonError(c, 404, "room_not_found", "There is no such room, or you are not a member of it.");
+	if (!room) return roomNotFound(c);
 	c.set("room", room);
 	await next();
 });
@@ -28,7 +33,7 @@ export const roomReadAccess = createMiddleware<AppEnv & SignedInEnv>(async (c, n
 	const room = await cachedRoomAccess(roomId, user.id, settings(c.env).ROOM_READ_CACHE_MS, () =>
 		findRoomAccess(getDb(c.env.DB), roomId, user.id),
 	);
-	if (!room) return jsonError(c, 404, "room_not_found", "There is no such room, or you are not a member of it.");
+	if (!room) return roomNotFound(c);
 	c.set("room", room);
 	await next();
 });

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { parseJson } from "./parse-json";
 import { RoomIdSchema } from "./room-id";
 import { SeqSchema } from "./seq";
 
@@ -47,10 +48,5 @@ const InboxServerMessageSchema = v.variant("type", [
 export type InboxServerMessage = v.InferOutput<typeof InboxServerMessageSchema>;
 
 export function parseInboxMessage(raw: string): InboxServerMessage | null {
-	try {
-		const parsed = v.safeParse(InboxServerMessageSchema, JSON.parse(raw));
-		return parsed.success ? parsed.output : null;
-	} catch {
-		return null;
-	}
+	return parseJson(InboxServerMessageSchema, raw);
 }

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { ChangeEventSchema, MessageStateSchema } from "./message-events";
+import { parseJson } from "./parse-json";
 import { SeqSchema } from "./seq";
 
 /**
@@ -350,12 +351,7 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
 
 /** Parses one frame from the server (the client's side of the boundary). */
 export function parseServerMessage(raw: string): ServerMessage | null {
-	try {
-		const parsed = v.safeParse(ServerMessageSchema, JSON.parse(raw));
-		return parsed.success ? parsed.output : null;
-	} catch {
-		return null;
-	}
+	return parseJson(ServerMessageSchema, raw);
 }
 
 /** UTF-8 bytes of a string. */

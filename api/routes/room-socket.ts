@@ -6,6 +6,7 @@ import { getDb } from "../db";
 import type { AppEnv } from "../env";
 import { jsonError } from "../http-errors";
 import { requireTrustedOrigin } from "../middleware/origin";
+import { roomNotFound } from "../middleware/room-access";
 import { roomIdParam } from "../middleware/room-id";
 import { requireFreshSession } from "../middleware/session";
 import { capLength, MAX_NAME_LENGTH } from "../protocol/display-text";
@@ -26,7 +27,7 @@ export const roomSocketRoutes = new Hono<AppEnv>().get(
 		const { user, session, roomId } = c.var;
 		// Access, the socket's record and the session's liveness in D1: one round trip (socket-admission.ts).
 		const { access: room, alive } = await admitRoomSocket(c.env, roomId, user.id, session.id);
-		if (!room) return jsonError(c, 404, "room_not_found", "There is no such room, or you are not a member of it.");
+		if (!room) return roomNotFound(c);
 		if (!alive) return jsonError(c, 401, "unauthorized", "Sign in first.");
 		// Attachments are capped at 2 KiB; names and avatar URLs are capped where they are written too.
 		const image = user.image && user.image.length <= MAX_IMAGE_URL ? user.image : null;

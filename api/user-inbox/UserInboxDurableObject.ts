@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { roomStub } from "../chat-room/room-stub";
 import { closeQuietly } from "../chat-room/session-expiry";
+import { sessionTag } from "../chat-room/socket-attachment";
 import { getDb } from "../db";
 import type { InboxServerMessage, RoomActivityNote } from "../protocol/inbox-protocol";
 import { CLOSE_SESSION_ENDED, PING_FRAME, PONG_FRAME } from "../protocol/room-protocol";
@@ -11,8 +12,6 @@ import { parseInboxConnection, readInboxConnection } from "./inbox-handshake";
 const WATCH_WIDTH = 25;
 /** A room that could not be asked (restarting) is asked once more after this long. */
 const WATCH_RETRY_MS = 2_000;
-
-const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
 /**
  * One user's inbox: the hibernatable socket their sidebar listens on, in every tab. While it has

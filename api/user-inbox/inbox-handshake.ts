@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { parseJson } from "../protocol/parse-json";
 
 /**
  * How the Worker tells a user's inbox who is connecting. As with rooms (room-handshake.ts), the
@@ -23,20 +24,11 @@ export function inboxUpgradeRequest(connection: InboxConnection): Request {
 
 /** Durable Object side: the verified connection, or null if the request did not come from the Worker. */
 export function readInboxConnection(request: Request): InboxConnection | null {
-	return parseInboxConnection(tryJson(request.headers.get(CONNECTION_HEADER)));
+	return parseJson(InboxConnectionSchema, request.headers.get(CONNECTION_HEADER));
 }
 
 /** A socket's attachment, read back through the schema: narrowed, not trusted. */
 export function parseInboxConnection(value: unknown): InboxConnection | null {
 	const parsed = v.safeParse(InboxConnectionSchema, value);
 	return parsed.success ? parsed.output : null;
-}
-
-function tryJson(text: string | null): unknown {
-	if (text === null) return null;
-	try {
-		return JSON.parse(text);
-	} catch {
-		return null;
-	}
 }

@@ -1,3 +1,4 @@
+import { vi } from "vitest";
 import { PROTOCOL_VERSION } from "../../api/protocol/room-protocol";
 
 /** A WebSocket the test plays the server for: it records what the client sends and closes on command. */
@@ -47,4 +48,13 @@ export class FakeSocket extends EventTarget {
 			latestSeq: 0,
 		});
 	}
+}
+
+/** A visible, online browser tab as the socket classes see it, with FakeSocket as its WebSocket. */
+export function stubBrowser(): void {
+	FakeSocket.all = [];
+	vi.stubGlobal("WebSocket", FakeSocket);
+	vi.stubGlobal("window", new EventTarget());
+	vi.stubGlobal("document", Object.assign(new EventTarget(), { visibilityState: "visible" }));
+	vi.stubGlobal("navigator", { onLine: true });
 }

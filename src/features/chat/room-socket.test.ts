@@ -9,7 +9,7 @@ import {
 	PONG_FRAME,
 	PROTOCOL_VERSION,
 } from "../../../api/protocol/room-protocol";
-import { FakeSocket } from "../../test-support/fake-websocket";
+import { FakeSocket, stubBrowser } from "../../test-support/fake-websocket";
 import { type ConnectionState, RoomSocket, type RoomSocketHandlers } from "./room-socket";
 
 function handlers(alive: boolean) {
@@ -37,10 +37,7 @@ const settle = () => vi.advanceTimersByTimeAsync(30_000);
 
 beforeEach(() => {
 	vi.useFakeTimers();
-	FakeSocket.all = [];
-	vi.stubGlobal("window", new EventTarget());
-	vi.stubGlobal("document", Object.assign(new EventTarget(), { visibilityState: "visible" }));
-	vi.stubGlobal("navigator", { onLine: true });
+	stubBrowser();
 });
 afterEach(() => {
 	vi.unstubAllGlobals();

@@ -1,15 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLOSE_SESSION_ENDED, PING_FRAME, PONG_FRAME } from "../../../api/protocol/room-protocol";
-import { FakeSocket } from "../../test-support/fake-websocket";
+import { FakeSocket, stubBrowser } from "../../test-support/fake-websocket";
 import { InboxSocket, type InboxSocketHandlers } from "./inbox-socket";
 
 beforeEach(() => {
 	vi.useFakeTimers();
-	FakeSocket.all = [];
-	vi.stubGlobal("WebSocket", FakeSocket);
-	vi.stubGlobal("window", new EventTarget());
-	vi.stubGlobal("document", Object.assign(new EventTarget(), { visibilityState: "visible" }));
-	vi.stubGlobal("navigator", { onLine: true });
+	stubBrowser();
 });
 afterEach(() => {
 	vi.unstubAllGlobals();
