@@ -165,6 +165,25 @@ test.describe("rooms", () => {
 		expect(anyRequest).toEqual([]);
 	});
 
+	test("a room link keeps keyboard focus while the list changes under it (a room joined on another device)", async ({
+		browser,
+	}) => {
+		const room = freshRoom("focused");
+		const joinedElsewhere = freshRoom("joined-elsewhere");
+		const reader = await guestInRoom(browser, room);
+		await sidebarLink(reader, room).focus();
+		await expect(sidebarLink(reader, room)).toBeFocused();
+
+		// The other device's join reaches this sidebar, which asks for the list again.
+		const phone = await sameUserElsewhere(browser, reader);
+		await openRoom(phone, joinedElsewhere);
+		await expect(sidebarLink(reader, joinedElsewhere)).toBeVisible();
+		await expect(sidebarLink(reader, room)).toBeFocused();
+		// Keyboard focus moves on from where it was, not from the top of the page.
+		await reader.keyboard.press("Shift+Tab");
+		await expect(sidebarLink(reader, room)).not.toBeFocused();
+	});
+
 	test("presence lists each user once, survives a reload, and typing shows then clears", async ({ browser }) => {
 		const room = freshRoom("presence");
 		const ada = await guestInRoom(browser, room);

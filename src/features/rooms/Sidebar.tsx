@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/solid-query";
 import { Link, useNavigate } from "@tanstack/solid-router";
-import { createEffect, createSignal, For, onCleanup, Show } from "solid-js";
+import { createComputed, createEffect, createSignal, For, onCleanup, Show } from "solid-js";
+import { createStore, reconcile } from "solid-js/store";
 import type { RoomList, RoomSummary } from "../../../api/protocol/http-api";
 import { BellOffIcon, HashIcon, LockIcon } from "../../components/ui/Icons";
 import { RoomName } from "../../components/ui/Names";
@@ -113,8 +114,13 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 		const caughtUp = seen.applyTo(list);
 		if (caughtUp !== list) queryClient.setQueryData<RoomList>(roomListKey, caughtUp);
 	});
-	const joined = () => data()?.rooms.filter((room) => room.member) ?? [];
-	const browse = () => data()?.rooms.filter((room) => !room.member) ?? [];
+	// Every fetch or push makes new room objects; matched by id they update the rows in place, so
+	// a row (and the keyboard focus on its link) survives the list being asked for again. A store
+	// writes into the objects it holds, so it holds copies, never the query cache's own.
+	const [shown, setShown] = createStore<{ rooms: RoomSummary[] }>({ rooms: [] });
+	createComputed(() => setShown("rooms", reconcile(structuredClone(data()?.rooms ?? []), { key: "id" })));
+	const joined = () => shown.rooms.filter((room) => room.member);
+	const browse = () => shown.rooms.filter((room) => !room.member);
 	const [creating, setCreating] = createSignal(false);
 
 	// Unread shows in the tab's title too, for a reader in another tab: other rooms from the room
