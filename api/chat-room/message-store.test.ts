@@ -31,4 +31,28 @@ describe("MessageStore", () => {
 		expect(plans.byClient).toMatch(/USING (COVERING )?INDEX messages_author_client/);
 		for (const p of Object.values(plans)) expect(p).not.toMatch(/TEMP B-TREE/);
 	});
+
+	it("finds the oldest kept ordinal by reading one row, however many messages the room keeps", async () => {
+		const room = await freshRoom();
+		const { oldestN, lowest, rowsRead } = await runInDurableObject(stubFor(room), (_instance, state) => {
+			const sql = state.storage.sql;
+			// 2,000 messages, the first 300 pruned: the retention check runs after every written batch.
+			sql.exec(
+				`WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i WHERE k < 2000)
+				 INSERT INTO messages (seq, n, rev, id, author_id, author_name, text, created_at, client_id)
+				 SELECT k * 2, k, k * 2, 'm' || k, 'u', 'U', 'hello', k, 'c' || k FROM i`,
+			);
+			sql.exec("DELETE FROM messages WHERE n <= 300");
+			const cursor = sql.exec<{ n: number }>(MESSAGE_QUERIES.oldestN);
+			cursor.toArray();
+			return {
+				oldestN: new MessageStore(sql).oldestN(),
+				lowest: sql.exec<{ n: number }>("SELECT MIN(n) AS n FROM messages").one().n,
+				rowsRead: cursor.rowsRead,
+			};
+		});
+		expect(oldestN).toBe(301);
+		expect(lowest).toBe(301);
+		expect(rowsRead).toBeLessThanOrEqual(1);
+	});
 });
