@@ -47,10 +47,27 @@ function pagePolicy(extraImageOrigin?: string): string {
 /** JSON from the API is never a document: it may load nothing and be framed by nobody. */
 export const API_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
+/**
+ * Vite names every file under /assets/ by its content's hash, so a name never changes meaning:
+ * a returning visitor's browser keeps them for a year without asking, and V8 reuses its compiled
+ * code for them. Without this, each visit revalidated all fourteen files of the first screen.
+ */
+const HASHED_ASSETS = { path: "/assets/*", headers: { "Cache-Control": "public, max-age=31536000, immutable" } };
+
 /** The `_headers` file for static assets (Cloudflare's format: a path pattern, then indented headers). */
 export function assetHeadersFile(extraImageOrigin?: string): string {
-	const lines = Object.entries({ ...SECURITY_HEADERS, "Content-Security-Policy": pagePolicy(extraImageOrigin) });
-	return `/*\n${lines.map(([name, value]) => `  ${name}: ${value}`).join("\n")}\n`;
+	const rules = [
+		{ path: "/*", headers: { ...SECURITY_HEADERS, "Content-Security-Policy": pagePolicy(extraImageOrigin) } },
+		HASHED_ASSETS,
+	];
+	return rules
+		.map(
+			({ path, headers }) =>
+				`${path}\n${Object.entries(headers)
+					.map(([name, value]) => `  ${name}: ${value}`)
+					.join("\n")}\n`,
+		)
+		.join("\n");
 }
 
 /** Adds the security headers to a Worker response (HSTS when the request came over https). */

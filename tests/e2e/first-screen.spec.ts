@@ -4,6 +4,24 @@ import { closeContexts, freshRoom, guestInRoom, messageRow, SeedClient } from ".
 test.afterEach(closeContexts);
 
 test.describe("the first screen (issue 21)", () => {
+	test("the page's scripts and styles are kept by the browser as immutable; the page itself never is", async ({
+		browser,
+	}) => {
+		const page = await guestInRoom(browser, "general");
+		const response = await page.reload();
+		expect(response?.headers()["cache-control"]).toBe("private, no-store");
+		// Every file the first screen loads or preloads is named by its content's hash.
+		const assets = [...((await response?.text()) ?? "").matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
+		expect(assets.length).toBeGreaterThan(5);
+		for (const path of assets) {
+			const asset = await page.request.get(path ?? "");
+			expect(asset.status(), path).toBe(200);
+			expect(asset.headers()["cache-control"], path).toBe("public, max-age=31536000, immutable");
+			// The security headers still come with them.
+			expect(asset.headers()["x-content-type-options"], path).toBe("nosniff");
+		}
+	});
+
 	test("a room opens with its messages in the very first frame that shows the list, with no history request", async ({
 		browser,
 	}) => {
