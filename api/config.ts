@@ -22,6 +22,11 @@ export const SETTINGS = {
 	 * at most 60 rows a second.
 	 */
 	LATEST_SEQ_COPY_MS: 5_000,
+	/**
+	 * After a write, a room waits this long before copying to the D1 archive (search), so a burst
+	 * goes to D1 in a few batches: how far search may trail the room while it is busy.
+	 */
+	ARCHIVE_COPY_DELAY_MS: 500,
 	/** How long someone stays listed as here after their last socket closes. */
 	PRESENCE_GRACE_MS: 5_000,
 	/** Frames of any type one socket may send in a burst. */

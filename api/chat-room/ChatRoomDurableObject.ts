@@ -28,7 +28,7 @@ import { inboxStub } from "../user-inbox/inbox-stub";
 import { ActivityNotes } from "./activity-notes";
 import { admit } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
-import { ARCHIVE_DELAY_MS, ArchiveSync, type BlockDigest } from "./archive-sync";
+import { ArchiveSync, type BlockDigest } from "./archive-sync";
 import { FrameBudget, refusedOverBudget } from "./frame-budget";
 import { broadcastFrame, sendFrame } from "./frames";
 import { eventsPage, historyPage } from "./history-reads";
@@ -112,7 +112,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 			() => this.readyPeers(),
 			(now, roomId, created, notes, deleted) => {
 				// The archive copy follows a moment later, from the alarm, whatever D1 is doing.
-				this.ctx.waitUntil(this.alarms.request(now + ARCHIVE_DELAY_MS));
+				this.ctx.waitUntil(this.alarms.request(now + this.config.archiveCopyDelayMs));
 				if (created) this.ctx.waitUntil(this.armPruneAlarm(now));
 				this.mirror.changed(roomId);
 				// Online members' sidebars hear of new messages (not of edits or reactions) within a second.
@@ -149,7 +149,7 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 		const response = admit(ctx, attachments, revoked, connection, config.socketsPerUser, Date.now());
 		this.archive.rememberRoomId(connection.roomId);
 		// History from before the archive existed (or a copy that failed) waits in the outbox.
-		if (this.archive.hasPending()) await this.alarms.request(Date.now() + ARCHIVE_DELAY_MS);
+		if (this.archive.hasPending()) await this.alarms.request(Date.now() + this.config.archiveCopyDelayMs);
 		// The alarm also enforces session expiry on sockets that never send another frame.
 		if (response.status === 101) await this.alarms.request(connection.sessionExpiresAt);
 		return response;

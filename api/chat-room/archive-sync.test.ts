@@ -11,6 +11,7 @@ import {
 	roomPath,
 	sendFrame,
 } from "../../tests/workers/room-socket";
+import { SETTINGS } from "../config";
 import type { ArchiveCheck, RoomSummary, SyncHealth } from "../protocol/http-api";
 import type { ChatMessage } from "../protocol/room-protocol";
 import type { ChatRoomDurableObject } from "./ChatRoomDurableObject";
@@ -85,6 +86,18 @@ describe("the D1 archive (issue 20)", () => {
 		expect(await found(id, '"京で会"', "archive_trigram")).toEqual([second.seq]);
 		const after = (await owner.client.fetch(`/api/rooms/${id}/sync`).then((r) => r.json())) as SyncHealth;
 		expect(after).toMatchObject({ pending: 0, archivedSeq: after.latestSeq, lastError: null });
+	});
+
+	it("wakes for the copy ARCHIVE_COPY_DELAY_MS after a write, so a burst goes to D1 together", async () => {
+		const { id, owner } = await room();
+		await drain(id);
+		const before = Date.now();
+		await say(owner, "copied half a second later");
+		const after = Date.now();
+		const alarm = await runInDurableObject(stub(id), (_instance, state) => state.storage.getAlarm());
+		expect(alarm).toBeGreaterThanOrEqual(before + SETTINGS.ARCHIVE_COPY_DELAY_MS);
+		expect(alarm).toBeLessThanOrEqual(after + SETTINGS.ARCHIVE_COPY_DELAY_MS);
+		expect((await stub(id).getSync()).pending).toBe(1);
 	});
 
 	it("reflects edits and deletes, index included", async () => {

@@ -21,9 +21,6 @@ const RETRY_MAX_MS = 60_000;
 /** Archive rows removed per batch when the owner has the archive pruned with the room. */
 const PRUNE_ROWS = 500;
 
-/** After a write, the archive copy waits this long, so a burst goes to D1 in a few batches. */
-export const ARCHIVE_DELAY_MS = 500;
-
 /**
  * Copies the room to the D1 archive. Every stored message, edit and delete leaves a row in
  * `archive_outbox` in the same transaction (message-store.ts); this drains those rows from the

@@ -14,6 +14,8 @@ export type RoomConfig = {
 	editWindowMs: number;
 	/** At most one copy of the latest seq to D1 per this long (latest-seq-mirror.ts). */
 	latestSeqCopyMs: number;
+	/** How long after a write the copy to the D1 archive follows (archive-sync.ts). */
+	archiveCopyDelayMs: number;
 };
 
 export function readRoomConfig(env: Env): RoomConfig {
@@ -29,5 +31,6 @@ export function readRoomConfig(env: Env): RoomConfig {
 		framesPerSecond: s.SOCKET_FRAMES_PER_SECOND,
 		editWindowMs: s.EDIT_WINDOW_MINUTES * 60_000,
 		latestSeqCopyMs: s.LATEST_SEQ_COPY_MS,
+		archiveCopyDelayMs: s.ARCHIVE_COPY_DELAY_MS,
 	};
 }

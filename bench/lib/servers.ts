@@ -65,8 +65,14 @@ function stopper(child: ChildProcess): () => Promise<void> {
  * Parlor's production build (`vite build`) served by workerd on loopback, with its own state.
  * The bench raises the per-user send limit and retention so one publisher can drive the room.
  */
-export async function startParlor(port: number, cpus: string | null): Promise<ParlorServer> {
-	const stateDir = ".wrangler/bench-state";
+export async function startParlor(
+	port: number,
+	cpus: string | null,
+	/** A second server reuses the first one's build, with its own state, log and extra `vars`. */
+	variant: { name: string; vars: Record<string, string> } | null = null,
+): Promise<ParlorServer> {
+	const name = variant?.name ?? "parlor";
+	const stateDir = variant ? `.wrangler/bench-state-${name}` : ".wrangler/bench-state";
 	if (existsSync(stateDir)) rmSync(stateDir, { recursive: true, force: true });
 	const env = {
 		PARLOR_STATE_DIR: stateDir,
@@ -88,16 +94,18 @@ export async function startParlor(port: number, cpus: string | null): Promise<Pa
 		stdio: "ignore",
 	});
 	if (prepared.status !== 0) throw new Error("prepare-local failed");
-	const built = spawnSync(NODE, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "warn"], {
-		env: { ...process.env, ...env },
-		stdio: "inherit",
-	});
-	if (built.status !== 0) throw new Error("vite build failed");
+	if (!variant) {
+		const built = spawnSync(NODE, ["node_modules/vite/bin/vite.js", "build", "--logLevel", "warn"], {
+			env: { ...process.env, ...env },
+			stdio: "inherit",
+		});
+		if (built.status !== 0) throw new Error("vite build failed");
+	}
 	// The built Worker under `wrangler dev`, like the baseline Worker: `vite preview` would put a
 	// Node proxy in front of every WebSocket frame and measure that instead of the runtime.
 	const launch = () =>
 		start(
-			"parlor",
+			name,
 			cpus,
 			NODE,
 			[
@@ -112,6 +120,8 @@ export async function startParlor(port: number, cpus: string | null): Promise<Pa
 				"--persist-to",
 				stateDir,
 				"--show-interactive-dev-session=false",
+				// The build's `vars` are the first server's; a variant adds its own at launch.
+				...Object.entries(variant?.vars ?? {}).flatMap(([key, value]) => ["--var", `${key}:${value}`]),
 			],
 			{ ...env, WRANGLER_SEND_METRICS: "false", CI: "true" },
 		);
