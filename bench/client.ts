@@ -28,29 +28,41 @@ const url = (variant: Variant, base: string, room: string) =>
 	variant === "parlor" ? `${base}/rooms/${room}` : `${base}/__bench/windowed?room=${room}`;
 const rowSelector = (variant: Variant) => (variant === "parlor" ? "article[data-seq]" : ".row[data-seq]");
 
-/** Milliseconds from navigation start until the first history row is on screen (median of runs). */
+/** Milliseconds from navigation start until the first history row is on screen, for one load. */
+async function paintOnce(context: BrowserContext, variant: Variant, base: string, room: string, emptyCache: boolean) {
+	const page = await context.newPage();
+	// An empty cache is a first visit: no file of the page, and no code V8 compiled for it, is kept.
+	if (emptyCache) await (await context.newCDPSession(page)).send("Network.clearBrowserCache");
+	await page.addInitScript((selector) => {
+		const w = window as unknown as { __firstRow?: number };
+		new MutationObserver((_, observer) => {
+			if (w.__firstRow === undefined && document.querySelector(selector)) {
+				// The frame after the row is in the DOM is the frame that shows it.
+				requestAnimationFrame(() => {
+					w.__firstRow = performance.now();
+				});
+				observer.disconnect();
+			}
+		}).observe(document, { childList: true, subtree: true });
+	}, rowSelector(variant));
+	await page.goto(url(variant, base, room));
+	await page.waitForFunction(() => (window as unknown as { __firstRow?: number }).__firstRow !== undefined);
+	const ms = await page.evaluate(() => (window as unknown as { __firstRow: number }).__firstRow);
+	await page.close();
+	return ms;
+}
+
+/**
+ * First history paint, median of `runs` loads each: with an empty cache (a first visit), and as
+ * a returning visitor (after one unrecorded load), whose browser keeps the hashed assets.
+ */
 async function firstPaint(context: BrowserContext, variant: Variant, base: string, room: string, runs: number) {
-	const samples: number[] = [];
-	for (let i = 0; i < runs; i++) {
-		const page = await context.newPage();
-		await page.addInitScript((selector) => {
-			const w = window as unknown as { __firstRow?: number };
-			new MutationObserver((_, observer) => {
-				if (w.__firstRow === undefined && document.querySelector(selector)) {
-					// The frame after the row is in the DOM is the frame that shows it.
-					requestAnimationFrame(() => {
-						w.__firstRow = performance.now();
-					});
-					observer.disconnect();
-				}
-			}).observe(document, { childList: true, subtree: true });
-		}, rowSelector(variant));
-		await page.goto(url(variant, base, room));
-		await page.waitForFunction(() => (window as unknown as { __firstRow?: number }).__firstRow !== undefined);
-		samples.push(await page.evaluate(() => (window as unknown as { __firstRow: number }).__firstRow));
-		await page.close();
-	}
-	return round(percentile(samples, 50));
+	const cold: number[] = [];
+	for (let i = 0; i < runs; i++) cold.push(await paintOnce(context, variant, base, room, true));
+	await paintOnce(context, variant, base, room, false);
+	const warm: number[] = [];
+	for (let i = 0; i < runs; i++) warm.push(await paintOnce(context, variant, base, room, false));
+	return { coldMs: round(percentile(cold, 50)), warmMs: round(percentile(warm, 50)) };
 }
 
 const EMOJI = ["👍", "🎉", "😂", "❤️", "👀", "🔥", "🙏", "✅"];
@@ -284,7 +296,9 @@ export async function clientBench(parlor: ParlorServer, quick: boolean) {
 		for (const variant of ["parlor", "baseline"] as const) {
 			process.stdout.write(`client ${variant}… `);
 			const context = await newContext(browser, base);
-			out[variant].firstPaintMs = await firstPaint(context, variant, base, "bench-client-1k", quick ? 3 : 7);
+			const paint = await firstPaint(context, variant, base, "bench-client-1k", quick ? 3 : 7);
+			out[variant].firstPaintMs = paint.warmMs;
+			out[variant].firstPaintColdMs = paint.coldMs;
 			const page = await context.newPage();
 			await page.goto(url(variant, base, "bench-client-live"));
 			await page.locator(rowSelector(variant)).first().waitFor();
