@@ -1,7 +1,6 @@
 import { useQueryClient } from "@tanstack/solid-query";
 import { Link, useNavigate } from "@tanstack/solid-router";
-import { createComputed, createEffect, createSignal, For, onCleanup, Show } from "solid-js";
-import { createStore, reconcile } from "solid-js/store";
+import { createEffect, createMemo, createSignal, For, onCleanup, Show } from "solid-js";
 import type { RoomList, RoomSummary } from "../../../api/protocol/http-api";
 import { BellOffIcon, HashIcon, LockIcon } from "../../components/ui/Icons";
 import { RoomName } from "../../components/ui/Names";
@@ -86,6 +85,8 @@ function RoomLink(props: { room: RoomSummary; current: boolean; onNavigate: () =
 	);
 }
 
+const sameIds = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+
 /** The tab title follows unread counts at most this often. */
 const TITLE_EVERY_MS = 1_000;
 
@@ -114,13 +115,14 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 		const caughtUp = seen.applyTo(list);
 		if (caughtUp !== list) queryClient.setQueryData<RoomList>(roomListKey, caughtUp);
 	});
-	// Every fetch or push makes new room objects; matched by id they update the rows in place, so
-	// a row (and the keyboard focus on its link) survives the list being asked for again. A store
-	// writes into the objects it holds, so it holds copies, never the query cache's own.
-	const [shown, setShown] = createStore<{ rooms: RoomSummary[] }>({ rooms: [] });
-	createComputed(() => setShown("rooms", reconcile(structuredClone(data()?.rooms ?? []), { key: "id" })));
-	const joined = () => shown.rooms.filter((room) => room.member);
-	const browse = () => shown.rooms.filter((room) => !room.member);
+	const joined = () => data()?.rooms.filter((room) => room.member) ?? [];
+	const browse = () => data()?.rooms.filter((room) => !room.member) ?? [];
+	// Rows are keyed by room id, not by room object: every fetch or push makes new objects, and
+	// keying by them rebuilt every row (dropping the keyboard focus on its link) each time the
+	// list was asked for again. A row reads its room's latest object by id.
+	const byId = createMemo(() => new Map((data()?.rooms ?? []).map((room) => [room.id, room])));
+	const joinedIds = createMemo(() => joined().map((room) => room.id), [], { equals: sameIds });
+	const browseIds = createMemo(() => browse().map((room) => room.id), [], { equals: sameIds });
 	const [creating, setCreating] = createSignal(false);
 
 	// Unread shows in the tab's title too, for a reader in another tab: other rooms from the room
@@ -189,8 +191,14 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 					</button>
 				</div>
 				<ul class="space-y-0.5">
-					<For each={joined()}>
-						{(room) => <RoomLink room={room} current={room.id === props.currentRoomId} onNavigate={props.onNavigate} />}
+					<For each={joinedIds()}>
+						{(id) => (
+							<Show when={byId().get(id)}>
+								{(room) => (
+									<RoomLink room={room()} current={id === props.currentRoomId} onNavigate={props.onNavigate} />
+								)}
+							</Show>
+						)}
 					</For>
 				</ul>
 				<Show when={rooms.isSuccess && joined().length === 0}>
@@ -204,9 +212,13 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 						Browse public rooms ({browse().length})
 					</summary>
 					<ul class="mt-1 space-y-0.5" aria-label="Public rooms you have not joined">
-						<For each={browse()}>
-							{(room) => (
-								<RoomLink room={room} current={room.id === props.currentRoomId} onNavigate={props.onNavigate} />
+						<For each={browseIds()}>
+							{(id) => (
+								<Show when={byId().get(id)}>
+									{(room) => (
+										<RoomLink room={room()} current={id === props.currentRoomId} onNavigate={props.onNavigate} />
+									)}
+								</Show>
 							)}
 						</For>
 					</ul>
