@@ -1,4 +1,4 @@
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 import { PROTOCOL_VERSION } from "../../api/protocol/room-protocol";
 
 /** A WebSocket the test plays the server for: it records what the client sends and closes on command. */
@@ -51,10 +51,22 @@ export class FakeSocket extends EventTarget {
 }
 
 /** A visible, online browser tab as the socket classes see it, with FakeSocket as its WebSocket. */
-export function stubBrowser(): void {
+function stubBrowser(): void {
 	FakeSocket.all = [];
 	vi.stubGlobal("WebSocket", FakeSocket);
 	vi.stubGlobal("window", new EventTarget());
 	vi.stubGlobal("document", Object.assign(new EventTarget(), { visibilityState: "visible" }));
 	vi.stubGlobal("navigator", { onLine: true });
+}
+
+/** Every test in the file runs on fake timers in a stubbed browser tab, restored after each. */
+export function useFakeBrowser(): void {
+	beforeEach(() => {
+		vi.useFakeTimers();
+		stubBrowser();
+	});
+	afterEach(() => {
+		vi.unstubAllGlobals();
+		vi.useRealTimers();
+	});
 }

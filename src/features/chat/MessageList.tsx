@@ -1,5 +1,6 @@
 import { createVirtualizer } from "@tanstack/solid-virtual";
 import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
+import { sameKeys } from "../../same-keys";
 import type { ChatRow } from "./chat-rows";
 import { MessageRow } from "./MessageRow";
 import type { MessageActions } from "./message-actions";
@@ -12,8 +13,6 @@ const END_THRESHOLD = 48;
 const LOAD_OLDER_WITHIN = 3;
 /** Frames a permalinked message is held in view while the rows around it measure. */
 const PIN_FRAMES = 12;
-
-const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((key, i) => key === b[i]);
 
 const estimateSize = (row: ChatRow | undefined) =>
 	row?.kind === "day" ? 36 : row?.kind === "unread" ? 24 : row && "grouped" in row && row.grouped ? 28 : 60;

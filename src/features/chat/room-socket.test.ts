@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
 	CLOSE_DISPLACED,
 	CLOSE_FLOODING,
@@ -9,7 +9,7 @@ import {
 	PONG_FRAME,
 	PROTOCOL_VERSION,
 } from "../../../api/protocol/room-protocol";
-import { FakeSocket, stubBrowser } from "../../test-support/fake-websocket";
+import { FakeSocket, useFakeBrowser } from "../../test-support/fake-websocket";
 import { type ConnectionState, RoomSocket, type RoomSocketHandlers } from "./room-socket";
 
 function handlers(alive: boolean) {
@@ -35,14 +35,7 @@ function handlers(alive: boolean) {
 /** Lets microtasks and every pending timer (backoff, jitter) run, as much time passing would. */
 const settle = () => vi.advanceTimersByTimeAsync(30_000);
 
-beforeEach(() => {
-	vi.useFakeTimers();
-	stubBrowser();
-});
-afterEach(() => {
-	vi.unstubAllGlobals();
-	vi.useRealTimers();
-});
+useFakeBrowser();
 
 async function connected(alive = true) {
 	const { h, states } = handlers(alive);

@@ -5,6 +5,7 @@ import type { RoomList, RoomSummary } from "../../../api/protocol/http-api";
 import { BellOffIcon, HashIcon, LockIcon } from "../../components/ui/Icons";
 import { RoomName } from "../../components/ui/Names";
 import { createQueryData } from "../../query-data";
+import { sameKeys } from "../../same-keys";
 import { sessionAlive } from "../auth/session-queries";
 import {
 	alertMention,
@@ -85,7 +86,27 @@ function RoomLink(props: { room: RoomSummary; current: boolean; onNavigate: () =
 	);
 }
 
-const sameIds = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+/**
+ * Rows keyed by room id, not by room object: every fetch or push makes new objects, and keying by
+ * them rebuilt every row (dropping the keyboard focus on its link) each time the list was asked
+ * for again. A row reads its room's latest object by id.
+ */
+function RoomLinks(props: {
+	ids: string[];
+	byId: Map<string, RoomSummary>;
+	currentRoomId: string | null;
+	onNavigate: () => void;
+}) {
+	return (
+		<For each={props.ids}>
+			{(id) => (
+				<Show when={props.byId.get(id)}>
+					{(room) => <RoomLink room={room()} current={id === props.currentRoomId} onNavigate={props.onNavigate} />}
+				</Show>
+			)}
+		</For>
+	);
+}
 
 /** The tab title follows unread counts at most this often. */
 const TITLE_EVERY_MS = 1_000;
@@ -117,12 +138,10 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 	});
 	const joined = () => data()?.rooms.filter((room) => room.member) ?? [];
 	const browse = () => data()?.rooms.filter((room) => !room.member) ?? [];
-	// Rows are keyed by room id, not by room object: every fetch or push makes new objects, and
-	// keying by them rebuilt every row (dropping the keyboard focus on its link) each time the
-	// list was asked for again. A row reads its room's latest object by id.
+	// What the rows are keyed by, and what each reads its room from (RoomLinks).
 	const byId = createMemo(() => new Map((data()?.rooms ?? []).map((room) => [room.id, room])));
-	const joinedIds = createMemo(() => joined().map((room) => room.id), [], { equals: sameIds });
-	const browseIds = createMemo(() => browse().map((room) => room.id), [], { equals: sameIds });
+	const joinedIds = createMemo(() => joined().map((room) => room.id), [], { equals: sameKeys });
+	const browseIds = createMemo(() => browse().map((room) => room.id), [], { equals: sameKeys });
 	const [creating, setCreating] = createSignal(false);
 
 	// Unread shows in the tab's title too, for a reader in another tab: other rooms from the room
@@ -191,15 +210,12 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 					</button>
 				</div>
 				<ul class="space-y-0.5">
-					<For each={joinedIds()}>
-						{(id) => (
-							<Show when={byId().get(id)}>
-								{(room) => (
-									<RoomLink room={room()} current={id === props.currentRoomId} onNavigate={props.onNavigate} />
-								)}
-							</Show>
-						)}
-					</For>
+					<RoomLinks
+						ids={joinedIds()}
+						byId={byId()}
+						currentRoomId={props.currentRoomId}
+						onNavigate={props.onNavigate}
+					/>
 				</ul>
 				<Show when={rooms.isSuccess && joined().length === 0}>
 					<p class="px-2 text-sm text-zinc-600 dark:text-zinc-400">Open a room below, or make one.</p>
@@ -212,15 +228,12 @@ export function Sidebar(props: { currentRoomId: string | null; onNavigate: () =>
 						Browse public rooms ({browse().length})
 					</summary>
 					<ul class="mt-1 space-y-0.5" aria-label="Public rooms you have not joined">
-						<For each={browseIds()}>
-							{(id) => (
-								<Show when={byId().get(id)}>
-									{(room) => (
-										<RoomLink room={room()} current={id === props.currentRoomId} onNavigate={props.onNavigate} />
-									)}
-								</Show>
-							)}
-						</For>
+						<RoomLinks
+							ids={browseIds()}
+							byId={byId()}
+							currentRoomId={props.currentRoomId}
+							onNavigate={props.onNavigate}
+						/>
 					</ul>
 				</details>
 			</Show>

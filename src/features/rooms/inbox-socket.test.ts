@@ -1,16 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CLOSE_SESSION_ENDED, PING_FRAME, PONG_FRAME } from "../../../api/protocol/room-protocol";
-import { FakeSocket, stubBrowser } from "../../test-support/fake-websocket";
+import { FakeSocket, useFakeBrowser } from "../../test-support/fake-websocket";
 import { InboxSocket, type InboxSocketHandlers } from "./inbox-socket";
 
-beforeEach(() => {
-	vi.useFakeTimers();
-	stubBrowser();
-});
-afterEach(() => {
-	vi.unstubAllGlobals();
-	vi.useRealTimers();
-});
+useFakeBrowser();
 
 function handlers(alive: boolean) {
 	return {
