@@ -7,6 +7,7 @@ import { mailer } from "./api/mail/mailer";
 import { socialProviders } from "./api/oauth/providers";
 import { LOOPBACK_HOSTS } from "./api/protocol/loopback";
 import { joinDefaultRoom } from "./api/rooms/default-room";
+import { forgetSessions } from "./api/session-cache";
 import { revokeSession } from "./api/session-sockets";
 import { inboxStub } from "./api/user-inbox/inbox-stub";
 
@@ -71,8 +72,8 @@ function buildAuth(env: Env) {
 		secondaryStorage: kvSecondaryStorage(env.SESSION_KV),
 		session: {
 			storeSessionInDatabase: true,
-			// A signed cookie spares a KV read per request; 60 s bounds how long a revoked
-			// session can still pass cookie-only checks (the socket upgrade never uses it).
+			// Serves Better Auth's own endpoints only: the app's routes read the store, and reuse that
+			// read in the isolate for SESSION_READ_CACHE_MS (api/session-cache.ts).
 			cookieCache: { enabled: true, maxAge: 60 },
 		},
 		verification: { storeInDatabase: true },
@@ -128,7 +129,14 @@ function buildAuth(env: Env) {
 					// Every newcomer lands in #general as one of its members.
 					after: async (user) => joinDefaultRoom(env, user.id),
 				},
-				update: { before: profiles.beforeUpdate, after: afterUserUpdated },
+				update: {
+					before: profiles.beforeUpdate,
+					after: async (user, ctx) => {
+						// This isolate's reused sessions carry the user as they were (session-cache.ts).
+						forgetSessions({ userId: user.id });
+						await afterUserUpdated(user, ctx);
+					},
+				},
 			},
 			account: {
 				create: { after: afterAccountCreated },
@@ -137,6 +145,7 @@ function buildAuth(env: Env) {
 				delete: {
 					// Sign-out, revocation or a deleted user: recorded, and that session's sockets close at once.
 					after: async (session) => {
+						forgetSessions({ sessionId: session.id });
 						const expiresAt = new Date(session.expiresAt).getTime();
 						await revokeSession(env, session.id, expiresAt);
 						// The sidebar's socket too; a sign-out never fails because an inbox could not be told.

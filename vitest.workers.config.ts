@@ -28,6 +28,8 @@ export default defineConfig({
 					LATEST_SEQ_COPY_MS: "200",
 					// History reads reuse a member's access this long (the bound a removed member gets).
 					ROOM_READ_CACHE_MS: "500",
+					// API reads reuse a session this long (the bound a session ended elsewhere gets).
+					SESSION_READ_CACHE_MS: "500",
 					TEST_MIGRATIONS: migrations,
 					// GitHub, Google and X, routed to the emulator that globalSetup starts.
 					...emulatorVars(`http://127.0.0.1:${EMULATOR_PORTS.workers}`),

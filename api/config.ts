@@ -49,6 +49,11 @@ export const SETTINGS = {
 	MEMBERS_PAGE_SIZE: 100,
 	/** How long one isolate reuses a member's access to read a room's history (the removal bound). */
 	ROOM_READ_CACHE_MS: 5_000,
+	/**
+	 * How long one isolate reuses a session it read from the store for API reads (never the socket
+	 * upgrade): the most a session signed out or revoked through another isolate can still read.
+	 */
+	SESSION_READ_CACHE_MS: 60_000,
 	/** Members listed per page for a guest. */
 	GUEST_MEMBERS_PAGE_SIZE: 50,
 	/** A guest with no session for this many days is removed by the hourly cleanup. */

@@ -1,9 +1,7 @@
+import { IsolateCache } from "../isolate-cache";
 import type { RoomAccess } from "./room-directory";
 
-/** Entries one isolate keeps; the oldest goes first when it is full. */
-const MAX_ENTRIES = 5_000;
-
-const entries = new Map<string, { access: RoomAccess; until: number }>();
+const grants = new IsolateCache<RoomAccess>(5_000);
 const keyOf = (roomId: string, userId: string) => `${roomId}\u0000${userId}`;
 
 /**
@@ -21,21 +19,15 @@ export async function cachedRoomAccess(
 	now = Date.now(),
 ): Promise<RoomAccess | null> {
 	const key = keyOf(roomId, userId);
-	const hit = entries.get(key);
-	if (hit && hit.until > now) return hit.access;
+	const hit = grants.get(key, now);
+	if (hit) return hit;
 	const access = await lookup();
-	entries.delete(key);
-	if (access) {
-		entries.set(key, { access, until: now + ttlMs });
-		if (entries.size > MAX_ENTRIES) {
-			const oldest = entries.keys().next().value;
-			if (oldest !== undefined) entries.delete(oldest);
-		}
-	}
+	if (access) grants.set(key, access, ttlMs, now);
+	else grants.delete(key);
 	return access;
 }
 
 /** A membership changed here: the next read asks D1 again. */
 export function forgetRoomAccess(roomId: string, userId: string): void {
-	entries.delete(keyOf(roomId, userId));
+	grants.delete(keyOf(roomId, userId));
 }
