@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS } from "./scripts/chromium-args.ts";
 import { EMULATOR_PORTS } from "./scripts/oauth-emulator/clients.ts";
 
 const PORT = Number(process.env.E2E_PORT ?? 5199);
@@ -25,15 +26,7 @@ export default defineConfig({
 		launchOptions: {
 			// Debian's Chromium: Playwright's own browser download is not reachable from this machine.
 			executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-			args: [
-				"--no-sandbox",
-				"--disable-gpu",
-				"--disable-quic",
-				"--no-first-run",
-				"--disable-background-networking",
-				"--disable-component-update",
-				"--disable-sync",
-			],
+			args: CHROMIUM_ARGS,
 		},
 	},
 	projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
+import { CHROMIUM_ARGS } from "../scripts/chromium-args.ts";
 import { guestCookie, messageText, openSocket } from "./lib/room-clients.ts";
 import { seedRooms } from "./lib/seed.ts";
 import type { ParlorServer } from "./lib/servers.ts";
@@ -7,7 +8,6 @@ import { percentile, round, sendOnSchedule, sleep } from "./lib/stats.ts";
 
 const BASELINE_HTML = readFileSync("bench/baselines/windowed-list.html", "utf8");
 type Variant = "parlor" | "baseline";
-const OMNIBOX_WEBUI = ["WebUIOmniboxPopup", "WebUIOmniboxFullPopup", "WebUIOmniboxAimPopup", "PreloadTopChromeWebUI"];
 
 async function newContext(browser: Browser, baseUrl: string): Promise<BrowserContext> {
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -290,17 +290,7 @@ export async function clientBench(parlor: ParlorServer, quick: boolean) {
 	});
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-		args: [
-			"--no-sandbox",
-			"--disable-gpu",
-			"--disable-quic",
-			"--no-first-run",
-			"--disable-background-networking",
-			// Each new page is a new headless window, and Chromium builds its address bar's WebUI popups
-			// for every window: about 1.7 s of script in a second renderer on the pinned core, during
-			// the page's load. A person's browser built them once at startup; all four are needed.
-			`--disable-features=${OMNIBOX_WEBUI.join(",")}`,
-		],
+		args: CHROMIUM_ARGS,
 	});
 	const out: Record<Variant, Record<string, unknown>> = { parlor: {}, baseline: {} };
 	try {
