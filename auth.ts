@@ -9,7 +9,7 @@ import { LOOPBACK_HOSTS } from "./api/protocol/loopback";
 import { joinDefaultRoom } from "./api/rooms/default-room";
 import { forgetSessions } from "./api/session-cache";
 import { revokeSession } from "./api/session-sockets";
-import { inboxStub } from "./api/user-inbox/inbox-stub";
+import { inboxSessionEnded } from "./api/user-inbox/inbox-revocations";
 
 // KV rejects TTLs below 60 seconds.
 const KV_MIN_TTL_SECONDS = 60;
@@ -148,10 +148,8 @@ function buildAuth(env: Env) {
 						forgetSessions({ sessionId: session.id });
 						const expiresAt = new Date(session.expiresAt).getTime();
 						await revokeSession(env, session.id, expiresAt);
-						// The sidebar's socket too; a sign-out never fails because an inbox could not be told.
-						await inboxStub(env, session.userId)
-							.revokeSession(session.id, expiresAt)
-							.catch((error: unknown) => console.warn("inbox not told of the ended session", error));
+						// The sidebar's socket too (retried hourly if its inbox cannot be reached now).
+						await inboxSessionEnded(env, { sessionId: session.id, userId: session.userId, expiresAt });
 					},
 				},
 			},

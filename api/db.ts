@@ -39,6 +39,12 @@ export interface Database {
 		expiresAt: number;
 		revokedAt: number;
 	};
+	/** migrations/0008: ended sessions an inbox has not heard of yet, told again hourly. */
+	inbox_revocation: {
+		sessionId: string;
+		userId: string;
+		expiresAt: number;
+	};
 	/** migrations/0002: rooms each session has a socket in, so ending the session can close them. */
 	session_room: {
 		sessionId: string;

@@ -1,9 +1,11 @@
 import { DAY_MS, settings } from "./config";
 import { getDb } from "./db";
 import { retryRevocations } from "./session-sockets";
+import { retryInboxRevocations } from "./user-inbox/inbox-revocations";
 
 export type CleanupReport = {
 	retriedRevocations: number;
+	retriedInboxRevocations: number;
 	staleGuests: number;
 	endedSessionRooms: number;
 	expiredInvites: number;
@@ -11,8 +13,8 @@ export type CleanupReport = {
 };
 
 /**
- * The hourly maintenance (a Cron Trigger in wrangler.jsonc). It tells rooms again of sessions that
- * ended while they could not be reached, and cleans up so nothing grows without bound:
+ * The hourly maintenance (a Cron Trigger in wrangler.jsonc). It tells rooms and inboxes again of
+ * sessions that ended while they could not be reached, and cleans up so nothing grows without bound:
  * - guests nobody has used for STALE_GUEST_DAYS (their memberships and sessions go with them;
  *   messages they sent stay in history under the name they had);
  * - `session_room` rows whose session has ended (they only serve to close live sockets);
@@ -21,6 +23,7 @@ export type CleanupReport = {
 export async function maintenance(env: Env, now = Date.now()): Promise<CleanupReport> {
 	const db = getDb(env.DB);
 	const retriedRevocations = await retryRevocations(env);
+	const retriedInboxRevocations = await retryInboxRevocations(env, now);
 	// Better Auth writes its dates to D1 as ISO 8601 strings, which compare in time order.
 	const staleBefore = new Date(now - settings(env).STALE_GUEST_DAYS * DAY_MS).toISOString();
 	const nowIso = new Date(now).toISOString();
@@ -56,6 +59,7 @@ export async function maintenance(env: Env, now = Date.now()): Promise<CleanupRe
 	const revocations = await db.deleteFrom("revoked_session").where("expiresAt", "<=", now).executeTakeFirst();
 	return {
 		retriedRevocations,
+		retriedInboxRevocations,
 		staleGuests: Number(guests.numDeletedRows),
 		endedSessionRooms: Number(sessionRooms.numDeletedRows),
 		expiredInvites: Number(invites.numDeletedRows),
