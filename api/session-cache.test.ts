@@ -17,13 +17,20 @@ async function endSessionElsewhere(client: TestClient): Promise<void> {
 	}
 }
 
+/** A guest whose session this isolate has read (and keeps), then ended elsewhere. */
+async function readerWhoseSessionEndedElsewhere(): Promise<TestClient> {
+	const client = new TestClient();
+	await client.signInAsGuest();
+	// Past the signed cookie cache, as any sign-in more than a minute old.
+	client.dropCookie("better-auth.session_data");
+	expect((await client.fetch("/api/rooms")).status).toBe(200);
+	await endSessionElsewhere(client);
+	return client;
+}
+
 describe("sessions reused by an isolate (SESSION_READ_CACHE_MS)", () => {
 	it("a session ended through another isolate reads the API for at most SESSION_READ_CACHE_MS", async () => {
-		const client = new TestClient();
-		await client.signInAsGuest();
-		client.dropCookie("better-auth.session_data");
-		expect((await client.fetch("/api/rooms")).status).toBe(200);
-		await endSessionElsewhere(client);
+		const client = await readerWhoseSessionEndedElsewhere();
 		const endedAt = Date.now();
 		const soon = await client.fetch("/api/rooms");
 		// Within the bound the reused read still answers (that is the saving); past it, never.
@@ -33,11 +40,7 @@ describe("sessions reused by an isolate (SESSION_READ_CACHE_MS)", () => {
 	});
 
 	it("a read that must ask the store (/api/me) sees the ended session at once, and stops its reuse", async () => {
-		const client = new TestClient();
-		await client.signInAsGuest();
-		client.dropCookie("better-auth.session_data");
-		expect((await client.fetch("/api/rooms")).status).toBe(200);
-		await endSessionElsewhere(client);
+		const client = await readerWhoseSessionEndedElsewhere();
 		expect(await (await client.fetch("/api/me")).json()).toMatchObject({ user: null });
 		expect((await client.fetch("/api/rooms")).status).toBe(401);
 	});
