@@ -413,6 +413,7 @@ describe("living messages: edit, delete, react (issue 18)", () => {
 			const store = new MessageStore(state.storage.sql);
 			const author = { id: "a", name: "A", image: null, guest: false };
 			const message = store.append(author, "old words", "seed-client-1", Date.now() - 10 * 60_000, null);
+			if (!message) throw new Error("not stored");
 			const writer = {
 				roomId: room,
 				user: author,

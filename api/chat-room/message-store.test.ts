@@ -55,4 +55,31 @@ describe("MessageStore", () => {
 		expect(lowest).toBe(301);
 		expect(rowsRead).toBeLessThanOrEqual(1);
 	});
+
+	it("stores nothing and takes no seq for a clientId its author already sent", async () => {
+		const room = await freshRoom();
+		const result = await runInDurableObject(stubFor(room), (_instance, state) => {
+			const store = new MessageStore(state.storage.sql);
+			const author = { id: "u1", name: "One", image: null, guest: false };
+			const other = { id: "u2", name: "Two", image: null, guest: false };
+			const first = store.append(author, "hello", "client-0001", 1000, null);
+			const again = store.append(author, "hello again", "client-0001", 2000, null);
+			// The key is per author: someone else may use the same clientId.
+			const theirs = store.append(other, "mine", "client-0001", 3000, null);
+			const rows = state.storage.sql
+				.exec<{ seq: number; text: string }>("SELECT seq, text FROM messages ORDER BY seq")
+				.toArray();
+			const outbox = state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM archive_outbox").one().n;
+			return { first: first?.seq, again, theirs: theirs?.seq, latest: store.latestSeq, rows, outbox };
+		});
+		expect(result.again).toBeNull();
+		expect(result.first).toBe(1);
+		expect(result.theirs).toBe(2);
+		expect(result.latest).toBe(2);
+		expect(result.rows).toEqual([
+			{ seq: 1, text: "hello" },
+			{ seq: 2, text: "mine" },
+		]);
+		expect(result.outbox).toBe(2);
+	});
 });

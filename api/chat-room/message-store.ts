@@ -98,6 +98,22 @@ function toMessage(row: MessageRow): ChatMessage {
 	};
 }
 
+/**
+ * ulid asks for one random number per character it draws; serving them from a pool asks the
+ * platform once per 256 instead of 16 times per id (a tenth of a busy room's id cost otherwise).
+ */
+function pooledRandom(): () => number {
+	const pool = new Uint8Array(256);
+	let next = pool.length;
+	return () => {
+		if (next === pool.length) {
+			crypto.getRandomValues(pool);
+			next = 0;
+		}
+		return (pool[next++] ?? 0) / 256;
+	};
+}
+
 function toChange(body: string): ChangeEvent | null {
 	const parsed = v.safeParse(ChangeEventSchema, parseJson(body));
 	return parsed.success ? parsed.output : null;
@@ -114,7 +130,7 @@ export class MessageStore {
 	private lastSeq: number;
 	private lastN: number;
 	// Monotonic within one millisecond too, since Date.now() stands still during a request.
-	private readonly newId = monotonicFactory();
+	private readonly newId = monotonicFactory(pooledRandom());
 
 	/** The schema is the room's to migrate first (room-schema.ts). */
 	constructor(private readonly sql: SqlStorage) {
@@ -193,7 +209,11 @@ export class MessageStore {
 		return rows[0] ? toChange(rows[0].body) : null;
 	}
 
-	/** Stores a message under the next seq; a reply carries what its parent looks like now. */
+	/**
+	 * Stores a message under the next seq; a reply carries what its parent looks like now. Returns
+	 * null, storing nothing, when this author already sent this clientId: the unique index answers
+	 * that in the insert itself, so a new message costs no lookup first.
+	 */
 	append(
 		author: Author,
 		text: string,
@@ -201,7 +221,7 @@ export class MessageStore {
 		createdAt: number,
 		replyTo: ChatMessage | null,
 		addressed: { mentions: Mention[]; here: boolean; notified: string[] } = { mentions: [], here: false, notified: [] },
-	): ChatMessage {
+	): ChatMessage | null {
 		const seq = this.lastSeq + 1;
 		const n = this.lastN + 1;
 		const message: ChatMessage = {
@@ -226,10 +246,11 @@ export class MessageStore {
 				deleted: replyTo.deleted !== null,
 			},
 		};
-		this.sql.exec(
+		const inserted = this.sql.exec(
 			`INSERT INTO messages (seq, n, id, author_id, author_name, author_image, author_guest, text, created_at, client_id, rev,
 			                       reply_to_id, reply_to_seq, reply_author_name, reply_excerpt, reply_deleted, mentions, here, notified)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			 ON CONFLICT (author_id, client_id) DO NOTHING`,
 			seq,
 			n,
 			message.id,
@@ -250,6 +271,7 @@ export class MessageStore {
 			addressed.here ? 1 : 0,
 			JSON.stringify(addressed.notified),
 		);
+		if (inserted.rowsWritten === 0) return null;
 		// For the D1 archive, in the same transaction: a stored message is never missed there.
 		this.sql.exec("INSERT INTO archive_outbox (seq, message_id, at) VALUES (?, ?, ?)", seq, message.id, createdAt);
 		this.lastSeq = seq;

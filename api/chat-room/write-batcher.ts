@@ -21,6 +21,7 @@ import type { MessageStore } from "./message-store";
 import type { RateLimiter } from "./rate-limit";
 import type { SocketAttachment } from "./socket-attachment";
 
+type SendFrame = Extract<WriteFrame, { type: "send" }>;
 export type QueuedWrite = { ws: WebSocket; attachment: SocketAttachment; frame: WriteFrame };
 /** A queued write, and the sockets that sent it again while it waited (each gets the same ack). */
 type Queued = QueuedWrite & { resentBy: WebSocket[] };
@@ -183,22 +184,15 @@ export class WriteBatcher {
 			);
 	}
 
-	private accept(write: Queued, now: number, addressing: Addressing): Outcome {
-		const { attachment, frame } = write;
+	/**
+	 * A new message is stored first and asked about after: the insert itself refuses a clientId
+	 * its author already sent, so the common case costs one statement, not a lookup and an insert.
+	 */
+	private acceptSend(attachment: SocketAttachment, frame: SendFrame, now: number, addressing: Addressing): Outcome {
 		const user = attachment.user;
-		// A resend (retry, reconnect, or after eviction): the same ack, nothing new stored or sent.
-		if (frame.type === "send") {
-			const existing = this.store.findByClientId(user.id, frame.clientId);
-			if (existing) return { ack: ack(frame.clientId, existing.seq, existing.id, existing.createdAt), event: null };
-		} else {
-			const existing = this.store.findChangeByClientId(user.id, frame.clientId);
-			if (existing) return { ack: ack(frame.clientId, existing.seq, existing.messageId, existing.at), event: null };
-		}
 		// Checked at enqueue against what was queued then; a write that got in ahead since is rare.
-		const waitMs = this.limiter.take(user.id, now);
-		if (waitMs > 0) return { refusal: rateLimited(frame.clientId, waitMs) };
-
-		if (frame.type === "send") {
+		const waitMs = this.limiter.wouldWait(user.id, now, 0);
+		if (waitMs === 0) {
 			// A reply to a message that was pruned meanwhile is still sent, as a plain message: the
 			// words matter more than the link.
 			const parent = frame.replyTo ? this.store.findById(frame.replyTo) : null;
@@ -208,12 +202,34 @@ export class WriteBatcher {
 				...addressed,
 				notified: told.notified,
 			});
-			return {
-				ack: ack(frame.clientId, message.seq, message.id, message.createdAt),
-				event: { kind: "create", seq: message.seq, message },
-				notes: told.notify.map((userId) => ({ userId, messageId: message.id, seq: message.seq, n: message.n })),
-			};
+			if (message) {
+				this.limiter.take(user.id, now);
+				return {
+					ack: ack(frame.clientId, message.seq, message.id, message.createdAt),
+					event: { kind: "create", seq: message.seq, message },
+					notes: told.notify.map((userId) => ({ userId, messageId: message.id, seq: message.seq, n: message.n })),
+				};
+			}
 		}
+		// A resend (retry, reconnect, or after eviction): the same ack, nothing new stored or sent,
+		// and no allowance taken, even from a user who is over their limit now.
+		const existing = this.store.findByClientId(user.id, frame.clientId);
+		if (existing) return { ack: ack(frame.clientId, existing.seq, existing.id, existing.createdAt), event: null };
+		if (waitMs === 0) throw new Error("message neither stored nor found under its clientId");
+		return { refusal: rateLimited(frame.clientId, waitMs) };
+	}
+
+	private accept(write: Queued, now: number, addressing: Addressing): Outcome {
+		const { attachment, frame } = write;
+		const user = attachment.user;
+		if (frame.type === "send") return this.acceptSend(attachment, frame, now, addressing);
+		// A resend (retry, reconnect, or after eviction): the same ack, nothing new stored or sent.
+		const existing = this.store.findChangeByClientId(user.id, frame.clientId);
+		if (existing) return { ack: ack(frame.clientId, existing.seq, existing.messageId, existing.at), event: null };
+		// Checked at enqueue against what was queued then; a write that got in ahead since is rare.
+		const waitMs = this.limiter.take(user.id, now);
+		if (waitMs > 0) return { refusal: rateLimited(frame.clientId, waitMs) };
+
 		const outcome = applyChangeFrame(this.store, this.sql, frame, attachment, now, this.editWindowMs, addressing);
 		switch (outcome.kind) {
 			case "changed": {

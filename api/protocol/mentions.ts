@@ -25,6 +25,8 @@ function outsideCode(text: string): string {
 
 /** The distinct user ids a text mentions, in order, at most MAX_MENTIONS. */
 export function mentionedIds(text: string): string[] {
+	// Most messages name nobody: skip the scan (it runs more than once per stored message).
+	if (!text.includes("<@")) return [];
 	const ids = new Set<string>();
 	for (const match of outsideCode(text).matchAll(USER_TOKEN)) {
 		if (match[1]) ids.add(match[1]);
