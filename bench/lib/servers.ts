@@ -40,7 +40,10 @@ function start(
 	const log = createWriteStream(`bench/results/logs/${name}.log`);
 	const [cmd, argv] = pinned(cpus, command, args);
 	const child = spawn(cmd, argv, {
-		env: { ...process.env, ...env },
+		// Local observability (wrangler's trace collector) streams a span for every event and every
+		// storage call to a Durable Object in the same workerd process, on the server's pinned core;
+		// on Cloudflare that pipeline runs outside the Worker. Off for every server, baselines too.
+		env: { ...process.env, X_LOCAL_OBSERVABILITY: "false", ...env },
 		stdio: ["ignore", "pipe", "pipe"],
 		detached: true,
 	});
