@@ -4,7 +4,8 @@ import { TestClient } from "../../tests/workers/auth-client";
 import { freshRoom, newClientId, openSocket, roomPath, sendFrame } from "../../tests/workers/room-socket";
 import { DAY_MS } from "../config";
 import { MessageStore } from "./message-store";
-import { PRUNE_BATCH } from "./retention";
+import { PRUNE_BATCH, pruneCutoff } from "./retention";
+import { readRoomConfig } from "./room-config";
 
 const DAY = DAY_MS;
 // vitest.workers.config.ts keeps the wrangler defaults for retention.
@@ -115,5 +116,44 @@ describe("retention", () => {
 		const late = await openSocket(client, roomPath(room));
 		await late.hello(2);
 		expect(await late.expect("reset")).toEqual({ type: "reset", reason: "pruned", oldestSeq: 6, latestSeq: 6 });
+	});
+
+	it("finds what to prune by reading about a batch of rows, however many messages the room keeps", async () => {
+		const room = await freshRoom();
+		const reads = await runInDurableObject(env.CHAT_ROOM.getByName(room), (_instance, state) => {
+			const sql = state.storage.sql;
+			sql.exec(
+				`WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i WHERE k < 5000)
+				 INSERT INTO messages (seq, n, rev, id, author_id, author_name, text, created_at, client_id)
+				 SELECT k, k, k, 'm' || k, 'u', 'U', 'hello', ?, 'c' || k FROM i`,
+				Date.now(),
+			);
+			const store = new MessageStore(sql);
+			const config = { ...readRoomConfig(env), retentionMs: 30 * DAY };
+			// Every cursor the cutoff opens, to add up the rows it read.
+			const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+			const counted = {
+				exec: (query: string, ...bindings: unknown[]) => {
+					const cursor = sql.exec(query, ...bindings);
+					cursors.push(cursor);
+					return cursor;
+				},
+			} as unknown as SqlStorage;
+			const rowsRead = (retentionCount: number) => {
+				cursors.length = 0;
+				const cutoff = pruneCutoff(counted, store, { ...config, retentionCount }, Date.now());
+				return { cutoff, rows: cursors.reduce((sum, c) => sum + c.rowsRead, 0) };
+			};
+			return { under: rowsRead(10_000), over: rowsRead(4_900), farOver: rowsRead(100) };
+		});
+		// Under the limit: nothing to prune, found without walking the kept messages.
+		expect(reads.under.cutoff).toBe(0);
+		expect(reads.under.rows).toBeLessThanOrEqual(5);
+		// 100 too many: the 100th oldest, found by reading about that many.
+		expect(reads.over.cutoff).toBe(100);
+		expect(reads.over.rows).toBeLessThanOrEqual(110);
+		// 4,900 too many: one batch and one (the caller learns more remain), not 4,900 rows.
+		expect(reads.farOver.cutoff).toBe(PRUNE_BATCH + 1);
+		expect(reads.farOver.rows).toBeLessThanOrEqual(PRUNE_BATCH + 10);
 	});
 });
