@@ -25,7 +25,7 @@ import { findMembers, recordMentions } from "../rooms/mention-records";
 import { recordLatestSeq } from "../rooms/room-directory";
 import { type FanoutResult, fanOut } from "../session-sockets";
 import { inboxStub } from "../user-inbox/inbox-stub";
-import { ActivityNotes } from "./activity-notes";
+import { ActivityNotes, toldOfDeleted } from "./activity-notes";
 import { admit } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
 import { ArchiveSync, type BlockDigest } from "./archive-sync";
@@ -115,8 +115,10 @@ export class ChatRoomDurableObject extends DurableObject<Env> {
 				this.ctx.waitUntil(this.alarms.request(now + this.config.archiveCopyDelayMs));
 				if (created) this.ctx.waitUntil(this.armPruneAlarm(now));
 				this.mirror.changed(roomId);
-				// Online members' sidebars hear of new messages (not of edits or reactions) within a second.
-				if (created || notes.length > 0) this.activity.changed(roomId, notes, now);
+				// Online members' sidebars hear of new messages (not of edits or reactions) within a
+				// second, and of deleted messages that had mentioned them.
+				const gone = toldOfDeleted(this.store, deleted);
+				if (created || notes.length > 0 || gone.length > 0) this.activity.changed(roomId, notes, now, gone);
 				// The sidebar's mention badges; the messages themselves already carry their mentions.
 				if (notes.length > 0 || deleted.length > 0)
 					this.ctx.waitUntil(

@@ -39,4 +39,23 @@ describe("ActivityNotes (the room's side of the live sidebar)", () => {
 			expect(notes.watcherCount).toBe(1);
 		});
 	});
+
+	it("names the deleted messages that had mentioned a watcher in its next note, once", async () => {
+		const room = await freshRoom("notes");
+		await runInDurableObject(env.CHAT_ROOM.getByName(room), async (_instance, state) => {
+			const { sent, deliver } = heldDelivery();
+			const notes = new ActivityNotes(state.storage.sql, () => ({ seq: 9, n: 5 }), deliver, 0);
+			notes.watch(room, "reader");
+			notes.changed(room, [], Date.now(), [
+				{ userId: "reader", seq: 4 },
+				{ userId: "reader", seq: 6 },
+				{ userId: "offline", seq: 4 },
+			]);
+			await settle();
+			expect(sent.map((s) => [s.userId, s.note.mentions, s.note.unmentioned])).toEqual([["reader", 0, [4, 6]]]);
+			notes.changed(room, []);
+			await settle();
+			expect(sent.at(-1)?.note.unmentioned).toEqual([]);
+		});
+	});
 });

@@ -1,4 +1,5 @@
 import { INBOX_NOTE_EVERY_MS, type RoomActivityNote } from "../protocol/inbox-protocol";
+import { HERE_TOKEN } from "../protocol/mentions";
 
 /** Hands one note to one user's inbox; false when that inbox has no socket left (the user went offline). */
 export type NoteDelivery = (userId: string, note: RoomActivityNote) => Promise<boolean>;
@@ -17,6 +18,8 @@ export class ActivityNotes {
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private lastSentAt = Number.NEGATIVE_INFINITY;
 	private mentions = new Map<string, { count: number; latest: number }>();
+	/** Seqs of deleted messages that had mentioned each watcher, since the last note. */
+	private unmentions = new Map<string, number[]>();
 	private roomId: string | null = null;
 	/** The watchers table (user, when they asked), read once per wake: a note follows every batch. */
 	private watchers: Map<string, number> | null = null;
@@ -45,6 +48,7 @@ export class ActivityNotes {
 		this.sql.exec("DELETE FROM inbox_watchers WHERE user_id = ?", userId);
 		this.loaded().delete(userId);
 		this.mentions.delete(userId);
+		this.unmentions.delete(userId);
 	}
 
 	/**
@@ -57,14 +61,18 @@ export class ActivityNotes {
 		this.sql.exec("DELETE FROM inbox_watchers WHERE user_id = ? AND watched_at <= ?", userId, sentAt);
 		this.loaded().delete(userId);
 		this.mentions.delete(userId);
+		this.unmentions.delete(userId);
 	}
 
 	get watcherCount(): number {
 		return this.loaded().size;
 	}
 
-	/** Messages were stored: note them to the watchers now, or once the current second is over. */
-	changed(roomId: string, told: Told[], now = Date.now()): void {
+	/**
+	 * Messages were stored, or messages that mentioned someone were deleted (`gone`: who had been
+	 * told of which): note them to the watchers now, or once the current second is over.
+	 */
+	changed(roomId: string, told: Told[], now = Date.now(), gone: Told[] = []): void {
 		this.roomId = roomId;
 		const watchers = this.loaded();
 		if (watchers.size === 0) return;
@@ -72,6 +80,9 @@ export class ActivityNotes {
 			if (!watchers.has(userId)) continue;
 			const counted = this.mentions.get(userId);
 			this.mentions.set(userId, { count: (counted?.count ?? 0) + 1, latest: Math.max(counted?.latest ?? 0, seq) });
+		}
+		for (const { userId, seq } of gone) {
+			if (watchers.has(userId)) this.unmentions.set(userId, [...(this.unmentions.get(userId) ?? []), seq]);
 		}
 		if (this.timer) return;
 		this.timer = setTimeout(() => this.flush(), Math.max(0, this.lastSentAt + this.everyMs - now));
@@ -85,7 +96,9 @@ export class ActivityNotes {
 		if (roomId === null) return;
 		const { seq, n } = this.latest();
 		const mentions = this.mentions;
+		const unmentions = this.unmentions;
 		this.mentions = new Map();
+		this.unmentions = new Map();
 		for (const userId of this.loaded().keys()) {
 			const mentioned = mentions.get(userId);
 			const note: RoomActivityNote = {
@@ -95,6 +108,7 @@ export class ActivityNotes {
 				latestN: n,
 				mentions: mentioned?.count ?? 0,
 				latestMentionSeq: mentioned?.latest ?? null,
+				unmentioned: unmentions.get(userId) ?? [],
 			};
 			this.deliver(userId, note).then(
 				(online) => {
@@ -122,4 +136,19 @@ export class ActivityNotes {
 		this.clock = Math.max(Date.now(), this.clock + 1);
 		return this.clock;
 	}
+}
+
+/**
+ * Who had been told of each of these deleted messages, by the message's seq: their sidebars count
+ * one mention fewer. Read from the tombstones, which keep their seq and everyone ever told.
+ */
+export function toldOfDeleted(
+	store: { findById(id: string): { seq: number } | null; notifiedOf(id: string): string[] },
+	deleted: string[],
+): Told[] {
+	return deleted.flatMap((id) => {
+		const seq = store.findById(id)?.seq;
+		if (seq === undefined) return [];
+		return store.notifiedOf(id).flatMap((userId) => (userId === HERE_TOKEN ? [] : [{ userId, seq }]));
+	});
 }

@@ -25,6 +25,11 @@ export const RoomActivityNoteSchema = v.object({
 	/** Messages since the previous note that mention this user (by name or @here). */
 	mentions: v.pipe(v.number(), v.integer(), v.minValue(0)),
 	latestMentionSeq: v.nullable(SeqSchema),
+	/**
+	 * Messages that mentioned this user and were deleted since the previous note, by seq: each
+	 * one the reader had not read yet counts as one mention fewer. Absent from older rooms.
+	 */
+	unmentioned: v.optional(v.array(SeqSchema), []),
 });
 export type RoomActivityNote = v.InferOutput<typeof RoomActivityNoteSchema>;
 

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { TestClient } from "../../tests/workers/auth-client";
-import { newClientId, openSocket, roomPath, sendFrame } from "../../tests/workers/room-socket";
+import { deleteFrame, newClientId, openSocket, roomPath, sendFrame } from "../../tests/workers/room-socket";
 import type { ChatRoomDurableObject } from "../chat-room/ChatRoomDurableObject";
 import type { RoomSummary } from "../protocol/http-api";
 import { type InboxServerMessage, parseInboxMessage } from "../protocol/inbox-protocol";
@@ -103,10 +103,31 @@ describe("the user's inbox: a live sidebar without polling (issue 21)", () => {
 			latestN: 1,
 			mentions: 1,
 			latestMentionSeq: seq,
+			unmentioned: [],
 		});
 		// Only the member whose sidebar is online is known to the room; Cy, offline, costs it nothing.
 		expect(await watchers(room)).toEqual([adaId]);
 		expect(await watchers(room)).not.toContain(cyId);
+		writer.close();
+		inbox.ws.close();
+	});
+
+	it("tells a mentioned member's sidebar when the message that mentioned them is deleted", async () => {
+		const [ada, adaId] = await signedIn();
+		const [bo] = await signedIn();
+		const room = await roomWith(bo, ada);
+		const inbox = await InboxSocket.open(ada);
+		await inbox.next("rooms", (f) => f.rooms.some((r) => r.roomId === room));
+		const writer = await openSocket(bo, roomPath(room));
+		await writer.hello();
+		writer.send(sendFrame(newClientId(), `look ${mentionToken(adaId)}`));
+		const { seq, id } = await writer.ack();
+		await inbox.next("room_activity", (f) => f.roomId === room && f.mentions === 1);
+
+		writer.send(deleteFrame(newClientId(), id));
+		const deleted = await writer.ack();
+		const note = await inbox.next("room_activity", (f) => f.roomId === room && f.latestSeq === deleted.seq);
+		expect(note).toMatchObject({ mentions: 0, unmentioned: [seq] });
 		writer.close();
 		inbox.ws.close();
 	});

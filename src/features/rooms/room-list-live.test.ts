@@ -18,13 +18,20 @@ const room = (id: string, over: Partial<RoomSummary> = {}): RoomSummary => ({
 	...over,
 });
 
-const note = (roomId: string, latestN: number, mentions = 0, latestMentionSeq: number | null = null) => ({
+const note = (
+	roomId: string,
+	latestN: number,
+	mentions = 0,
+	latestMentionSeq: number | null = null,
+	unmentioned: number[] = [],
+) => ({
 	type: "room_activity" as const,
 	roomId,
 	latestSeq: latestN + 2,
 	latestN,
 	mentions,
 	latestMentionSeq,
+	unmentioned,
 });
 
 describe("the sidebar's room list, moved by inbox notes", () => {
@@ -52,6 +59,30 @@ describe("the sidebar's room list, moved by inbox notes", () => {
 		});
 		expect(next.rooms[0]).toMatchObject({ unread: 2, latestN: 10, mentions: 0 });
 		expect(next.rooms[1]).toBe(list.rooms[1]);
+	});
+
+	it("takes a deleted message's mention off the badge, unless the reader had read it or the list never counted it", () => {
+		const counted = room("a", { lastReadSeq: 10, mentions: 2, latestMentionSeq: 13 });
+		// Seq 12 mentioned the reader, unread: one fewer.
+		expect(applyInboxFrame({ rooms: [counted] }, note("a", 9, 0, null, [12])).rooms[0]).toMatchObject({
+			mentions: 1,
+			latestMentionSeq: 13,
+		});
+		// Seq 9 was read already, and seq 20 is newer than any mention the list counts.
+		expect(applyInboxFrame({ rooms: [counted] }, note("a", 9, 0, null, [9, 20])).rooms[0]).toMatchObject({
+			mentions: 2,
+		});
+		// Both gone: no badge, and nothing for a notification to open.
+		expect(applyInboxFrame({ rooms: [counted] }, note("a", 9, 0, null, [12, 13])).rooms[0]).toMatchObject({
+			mentions: 0,
+			latestMentionSeq: null,
+		});
+		// A message that came and went within one note leaves the badge as it was.
+		expect(applyInboxFrame({ rooms: [room("a")] }, note("a", 9, 1, 11, [11])).rooms[0]).toMatchObject({
+			unread: 1,
+			mentions: 0,
+			latestMentionSeq: null,
+		});
 	});
 
 	it("does not count a mention the reader has read, or one the list already counts", () => {

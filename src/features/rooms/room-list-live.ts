@@ -1,7 +1,14 @@
 import type { RoomList, RoomSummary } from "../../../api/protocol/http-api";
 import type { InboxServerMessage } from "../../../api/protocol/inbox-protocol";
 
-type Moved = { roomId: string; latestSeq: number; latestN: number; mentions: number; latestMentionSeq: number | null };
+type Moved = {
+	roomId: string;
+	latestSeq: number;
+	latestN: number;
+	mentions: number;
+	latestMentionSeq: number | null;
+	unmentioned: number[];
+};
 
 /**
  * A room moved: its unread count grows by the messages the sidebar had not counted yet (by
@@ -17,13 +24,18 @@ function moved(room: RoomSummary, note: Moved): RoomSummary {
 		note.latestMentionSeq !== null &&
 		note.latestMentionSeq > (room.lastReadSeq ?? 0) &&
 		note.latestMentionSeq > (room.latestMentionSeq ?? 0);
+	const latestMentionSeq = newMention ? note.latestMentionSeq : room.latestMentionSeq;
+	// A deleted message's mention was counted if it was unread and no newer than the newest one
+	// the list counts (the note's own mentions included, as a message can come and go in one note).
+	const gone = note.unmentioned.filter((seq) => seq > (room.lastReadSeq ?? 0) && seq <= (latestMentionSeq ?? 0)).length;
+	const mentions = Math.max(0, room.mentions + (newMention ? note.mentions : 0) - gone);
 	return {
 		...room,
 		latestSeq: note.latestSeq,
 		latestN: Math.max(room.latestN, note.latestN),
 		unread: room.unread + Math.max(0, note.latestN - room.latestN),
-		mentions: room.mentions + (newMention ? note.mentions : 0),
-		latestMentionSeq: newMention ? note.latestMentionSeq : room.latestMentionSeq,
+		mentions,
+		latestMentionSeq: mentions === 0 ? null : latestMentionSeq,
 	};
 }
 
@@ -69,7 +81,7 @@ export function applyInboxFrame(list: RoomList, frame: InboxServerMessage): Room
 					const notes: Moved[] =
 						frame.type === "room_activity"
 							? [frame]
-							: frame.rooms.map((r) => ({ ...r, mentions: 0, latestMentionSeq: null }));
+							: frame.rooms.map((r) => ({ ...r, mentions: 0, latestMentionSeq: null, unmentioned: [] }));
 					const byRoom = new Map(notes.map((note) => [note.roomId, note]));
 					return (room: RoomSummary) => {
 						const note = byRoom.get(room.id);
