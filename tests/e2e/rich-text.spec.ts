@@ -129,6 +129,26 @@ test.describe("rich text, mentions and notifications (issue 19)", () => {
 		await composerOf(ada, room).fill("@here standup in 5");
 		await composerOf(ada, room).press("Enter");
 		await expect(lastRow(bo).locator("[data-mention=here]")).toHaveText("@here");
+
+		// Deleting a message that mentioned Bo takes it off Bo's sidebar again, pushed (issue 21).
+		await openRoom(bo, freshRoom("away"));
+		await box.click();
+		await box.pressSequentially(`again @${boName}`);
+		await expect(list.getByRole("option", { selected: true })).toContainText(boName);
+		await box.press("Enter");
+		await box.pressSequentially("soon");
+		await box.press("Enter");
+		await expect(link.getByTestId("mention-badge")).toHaveText(/@1/, { timeout: 15_000 });
+		const again = lastRow(ada);
+		await expect(again).toContainText(`again @${boName} soon`);
+		await again.hover();
+		await again
+			.getByRole("toolbar", { name: "Message actions" })
+			.getByRole("button", { name: "Delete", exact: true })
+			.click();
+		await ada.getByRole("dialog", { name: "Delete this message?" }).getByRole("button", { name: "Delete" }).click();
+		await expect(link.getByTestId("mention-badge")).toHaveCount(0, { timeout: 5_000 });
+		await expect(bo).not.toHaveTitle(/@1/);
 	});
 
 	test("a mention in a hidden tab shows a desktop notification that opens the message; mute silences it", async ({
