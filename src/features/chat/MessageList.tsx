@@ -63,6 +63,12 @@ export function MessageList(props: {
 		estimateSize: (index) => estimateSize(layoutRows[index]),
 		getItemKey: (index) => layoutRows[index]?.key ?? index,
 		anchorTo: "end",
+		// A room opens at its newest messages: laid out from the end at once, its first render is
+		// the rows that will show, not the page's oldest (rendered, then replaced by scrollToEnd).
+		initialOffset: () =>
+			props.anchorSeq === null || props.anchorSeq === undefined
+				? props.rows.reduce((sum, row) => sum + estimateSize(row), 0)
+				: 0,
 		// A new row is measured by the ResizeObserver, which reports its size after layout and before
 		// the frame paints, for all new rows at once. The default reads offsetHeight when a row
 		// mounts, forcing one layout per row: in a busy room that was a fifth of the page's time.
