@@ -72,6 +72,16 @@ const watchers = (room: string) =>
 			.map((row) => row.user_id),
 	);
 
+/** Ada, whose sidebar is online and has seen the room, and Bo, who owns it: both members. */
+async function watchingRoom() {
+	const [ada, adaId] = await signedIn();
+	const [bo] = await signedIn();
+	const room = await roomWith(bo, ada);
+	const inbox = await InboxSocket.open(ada);
+	await inbox.next("rooms", (f) => f.rooms.some((r) => r.roomId === room));
+	return { ada, adaId, bo, room, inbox };
+}
+
 async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
@@ -113,11 +123,7 @@ describe("the user's inbox: a live sidebar without polling (issue 21)", () => {
 	});
 
 	it("tells a mentioned member's sidebar when the message that mentioned them is deleted", async () => {
-		const [ada, adaId] = await signedIn();
-		const [bo] = await signedIn();
-		const room = await roomWith(bo, ada);
-		const inbox = await InboxSocket.open(ada);
-		await inbox.next("rooms", (f) => f.rooms.some((r) => r.roomId === room));
+		const { adaId, bo, room, inbox } = await watchingRoom();
 		const writer = await openSocket(bo, roomPath(room));
 		await writer.hello();
 		writer.send(sendFrame(newClientId(), `look ${mentionToken(adaId)}`));
@@ -133,11 +139,7 @@ describe("the user's inbox: a live sidebar without polling (issue 21)", () => {
 	});
 
 	it("coalesces a burst into at most one note per second, the last carrying the newest message", async () => {
-		const [ada] = await signedIn();
-		const [bo] = await signedIn();
-		const room = await roomWith(bo, ada);
-		const inbox = await InboxSocket.open(ada);
-		await inbox.next("rooms", (f) => f.rooms.some((r) => r.roomId === room));
+		const { bo, room, inbox } = await watchingRoom();
 		const writer = await openSocket(bo, roomPath(room));
 		await writer.hello();
 		// Eight messages spread over 700 ms: without coalescing, eight notes.
@@ -156,11 +158,7 @@ describe("the user's inbox: a live sidebar without polling (issue 21)", () => {
 	});
 
 	it("is forgotten by a room once its socket closed, and stops hearing of a room it left", async () => {
-		const [ada, adaId] = await signedIn();
-		const [bo] = await signedIn();
-		const room = await roomWith(bo, ada);
-		const inbox = await InboxSocket.open(ada);
-		await inbox.next("rooms", (f) => f.rooms.some((r) => r.roomId === room));
+		const { ada, adaId, bo, room, inbox } = await watchingRoom();
 		expect(await watchers(room)).toEqual([adaId]);
 		inbox.ws.close();
 		await inbox.closed;
