@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { CHROMIUM_ARGS } from "./scripts/chromium-args.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./scripts/chromium-args.ts";
 import { EMULATOR_PORTS } from "./scripts/oauth-emulator/clients.ts";
 
 const PORT = Number(process.env.E2E_PORT ?? 5199);
@@ -24,8 +24,7 @@ export default defineConfig({
 		trace: "retain-on-failure",
 		screenshot: "only-on-failure",
 		launchOptions: {
-			// Debian's Chromium: Playwright's own browser download is not reachable from this machine.
-			executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+			executablePath: CHROMIUM_PATH,
 			args: CHROMIUM_ARGS,
 		},
 	},

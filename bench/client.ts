@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
-import { CHROMIUM_ARGS } from "../scripts/chromium-args.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/chromium-args.ts";
 import { guestCookie, messageText, openSocket } from "./lib/room-clients.ts";
 import { seedRooms } from "./lib/seed.ts";
 import type { ParlorServer } from "./lib/servers.ts";
@@ -289,7 +289,7 @@ export async function clientBench(parlor: ParlorServer, quick: boolean) {
 		[largeRoom]: large,
 	});
 	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+		executablePath: CHROMIUM_PATH,
 		args: CHROMIUM_ARGS,
 	});
 	const out: Record<Variant, Record<string, unknown>> = { parlor: {}, baseline: {} };

@@ -1,3 +1,6 @@
+/** Debian's Chromium (Playwright's own browser download is not reachable here); CHROMIUM_PATH overrides it. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
 /**
  * Flags for Debian's Chromium under Playwright, shared by the browser tests and the client bench.
  * Each new page is a new headless window, and Chromium builds its address bar's WebUI popups for
