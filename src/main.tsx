@@ -19,7 +19,9 @@ const router = createRouter({
 	defaultPreload: "intent",
 	// Loaders read through TanStack Query, which owns caching; the router should always ask it.
 	defaultPreloadStaleTime: 0,
-	scrollRestoration: true,
+	// The page itself never scrolls: each list keeps its own place (the room's list by message).
+	// Restoration would read sessionStorage at start and record every scroll event, for nothing.
+	scrollRestoration: false,
 });
 
 declare module "@tanstack/solid-router" {

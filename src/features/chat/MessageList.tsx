@@ -63,6 +63,9 @@ export function MessageList(props: {
 		estimateSize: (index) => estimateSize(layoutRows[index]),
 		getItemKey: (index) => layoutRows[index]?.key ?? index,
 		anchorTo: "end",
+		// The list's viewport is unknown until it is laid out; without a guess the first render holds
+		// only the overscan rows, and the rest follow a layout later. The window bounds it from above.
+		initialRect: { width: window.innerWidth, height: window.innerHeight },
 		// A room opens at its newest messages: laid out from the end at once, its first render is
 		// the rows that will show, not the page's oldest (rendered, then replaced by scrollToEnd).
 		initialOffset: () =>
