@@ -1,12 +1,18 @@
 import { readFileSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
+import { PROTOCOL_VERSION } from "../api/protocol/version.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/chromium-args.ts";
 import { guestCookie, messageText, openSocket } from "./lib/room-clients.ts";
 import { seedRooms } from "./lib/seed.ts";
 import type { ParlorServer } from "./lib/servers.ts";
 import { percentile, round, sendOnSchedule, sleep } from "./lib/stats.ts";
 
-const BASELINE_HTML = readFileSync("bench/baselines/windowed-list.html", "utf8");
+// The page says the protocol the room speaks now: a room closes a socket that says an older one,
+// and a baseline with no live messages would measure an idle page (it did, from protocol 5 on).
+const BASELINE_HTML = readFileSync("bench/baselines/windowed-list.html", "utf8").replace(
+	"__PROTOCOL_VERSION__",
+	String(PROTOCOL_VERSION),
+);
 type Variant = "parlor" | "baseline";
 
 async function newContext(browser: Browser, baseUrl: string): Promise<BrowserContext> {
@@ -99,9 +105,12 @@ async function framesUnderLoad(
 		false,
 	);
 	const recent: string[] = [];
+	let lastSeq = 0;
 	ws.on("message", (data) => {
-		const ack = /"type":"ack","clientId":"fps-[0-9a-z]+","seq":\d+,"id":"([0-9A-Z]+)"/.exec(String(data));
-		if (ack?.[1]) recent.push(ack[1]);
+		const ack = /"type":"ack","clientId":"fps-[0-9a-z]+","seq":(\d+),"id":"([0-9A-Z]+)"/.exec(String(data));
+		if (!ack?.[2]) return;
+		lastSeq = Math.max(lastSeq, Number(ack[1]));
+		recent.push(ack[2]);
 		if (recent.length > 20) recent.shift();
 	});
 	let sent = 0;
@@ -126,6 +135,18 @@ async function framesUnderLoad(
 		w.__recording = false;
 		return w.__frames;
 	});
+	if (lastSeq === 0) throw new Error("no message sent to the page's room was acked");
+	// The page must have shown the last message sent: a page that stopped receiving (a refused
+	// socket) would otherwise be measured as a smooth one.
+	await page
+		.waitForFunction(
+			(seq) => [...document.querySelectorAll<HTMLElement>("[data-seq]")].some((el) => Number(el.dataset.seq) >= seq),
+			lastSeq,
+			{ timeout: 15_000 },
+		)
+		.catch(() => {
+			throw new Error(`the page never showed seq ${lastSeq}: it is not receiving live messages`);
+		});
 	const gaps = frames.slice(1).map((t, i) => t - (frames[i] ?? t));
 	const elapsed = ((frames.at(-1) ?? 0) - (frames[0] ?? 0)) / 1000;
 	return {
@@ -290,7 +311,11 @@ export async function clientBench(parlor: ParlorServer, quick: boolean) {
 	});
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM_PATH,
-		args: CHROMIUM_ARGS,
+		// The baseline page is handed to the browser by Playwright, so Chromium cannot tell that it
+		// came from loopback, and its Local Network Access check refuses the page's WebSocket to
+		// loopback (net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS). Parlor's page is served by
+		// the server itself and is not subject to it.
+		args: CHROMIUM_ARGS.map((arg) => (arg.startsWith("--disable-features=") ? `${arg},LocalNetworkAccessChecks` : arg)),
 	});
 	const out: Record<Variant, Record<string, unknown>> = { parlor: {}, baseline: {} };
 	try {
