@@ -99,13 +99,17 @@ async function measure(
 		},
 		false,
 	);
-	const ackPattern = new RegExp(`"type":"ack","clientId":"sidebar-${run}-(\\d+)","seq":(\\d+)`);
+	// One `ack`, or an `acks` frame with one entry per write of the batch.
+	const ackPattern = new RegExp(`"clientId":"sidebar-${run}-(\\d+)","seq":(\\d+)`, "g");
 	ws.on("message", (data) => {
-		const match = ackPattern.exec(String(data));
-		if (!match) return;
-		const i = Number(match[1]);
-		ackAt[i] = performance.now();
-		seqOf.set(i, Number(match[2]));
+		const text = String(data);
+		if (!/^\{"type":"acks?",/.test(text)) return;
+		const now = performance.now();
+		for (const match of text.matchAll(ackPattern)) {
+			const i = Number(match[1]);
+			ackAt[i] = now;
+			seqOf.set(i, Number(match[2]));
+		}
 	});
 	const started = performance.now();
 	await sendOnSchedule(

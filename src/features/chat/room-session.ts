@@ -102,11 +102,13 @@ export function createRoomSession(
 			setPresentTotal(delta.total);
 		},
 		onTyping: (user) => typingNotices.noticed(user),
-		onAck: (ack) => {
-			// The stored event was broadcast just before its ack: show it before the optimistic copy goes.
+		onAcks: (acks) => {
+			// The stored events were broadcast just before their acks: show them before the optimistic copies go.
 			live.flush();
-			if (outbox.get(ack.clientId)) queue.stored(ack.clientId);
-			else changeQueue.acked(ack.clientId);
+			for (const { clientId } of acks) {
+				if (outbox.get(clientId)) queue.stored(clientId);
+				else changeQueue.acked(clientId);
+			}
 		},
 		onError: (error) => {
 			if (error.code === "rate_limited") {
