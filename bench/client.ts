@@ -107,13 +107,11 @@ async function framesUnderLoad(
 	const recent: string[] = [];
 	let lastSeq = 0;
 	ws.on("message", (data) => {
-		// One `ack`, or an `acks` frame with one entry per write of the batch.
-		for (const ack of String(data).matchAll(/"clientId":"fps-[0-9a-z]+","seq":(\d+),"id":"([0-9A-Z]+)"/g)) {
-			if (!ack[2]) continue;
-			lastSeq = Math.max(lastSeq, Number(ack[1]));
-			recent.push(ack[2]);
-			if (recent.length > 20) recent.shift();
-		}
+		const ack = /"type":"ack","clientId":"fps-[0-9a-z]+","seq":(\d+),"id":"([0-9A-Z]+)"/.exec(String(data));
+		if (!ack?.[2]) return;
+		lastSeq = Math.max(lastSeq, Number(ack[1]));
+		recent.push(ack[2]);
+		if (recent.length > 20) recent.shift();
 	});
 	let sent = 0;
 	await sendOnSchedule(Math.round(rate * seconds), rate, () => {

@@ -28,11 +28,10 @@ async function step(pubs: WebSocket[], target: Target, rate: number, seconds: nu
 	const scheduled = new Float64Array(total);
 	const latencies: number[] = [];
 	const onMessage = (data: WebSocket.RawData) => {
-		const now = performance.now();
-		for (const id of target.ackIds(String(data))) {
-			const i = id - base;
-			if (i >= 0 && i < total) latencies.push(now - (scheduled[i] ?? 0));
-		}
+		const id = target.ackId(String(data));
+		if (id === null) return;
+		const i = id - base;
+		if (i >= 0 && i < total) latencies.push(performance.now() - (scheduled[i] ?? 0));
 	};
 	for (const ws of pubs) ws.on("message", onMessage);
 	const cpu = cpuMeter();
@@ -117,7 +116,7 @@ export async function sendMarker(target: Target): Promise<string> {
 	const id = nextId++;
 	await new Promise<void>((resolve) => {
 		ws.on("message", (data) => {
-			if (target.ackIds(String(data)).includes(id)) resolve();
+			if (target.ackId(String(data)) === id) resolve();
 		});
 		ws.send(target.frame(id, messageText(id)));
 	});

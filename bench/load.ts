@@ -34,13 +34,10 @@ export async function roomLoad(base: string, sockets: number, rate: number, seco
 	members.forEach((ws, s) => {
 		ws.on("message", (data: WebSocket.RawData) => {
 			const text = String(data);
-			const acked = target.ackIds(text);
-			if (acked.length > 0) {
-				const now = performance.now();
-				for (const ack of acked) {
-					const i = ack - firstId;
-					if (i >= 0 && i < total) latencies.push(now - (scheduled[i] ?? 0));
-				}
+			const ack = target.ackId(text);
+			if (ack !== null) {
+				const i = ack - firstId;
+				if (i >= 0 && i < total) latencies.push(performance.now() - (scheduled[i] ?? 0));
 			} else if (text.startsWith('{"type":"events"')) {
 				received[s] = (received[s] ?? 0) + idsIn(text).length;
 			}

@@ -295,9 +295,8 @@ export async function replication(
 	const latencies: number[] = [];
 	const base = 50_000_000;
 	const onMessage = (data: WebSocket.RawData) => {
-		const now = performance.now();
-		for (const id of target.ackIds(String(data)))
-			if (id >= base && id < base + total) latencies.push(now - (scheduled[id - base] ?? 0));
+		const id = target.ackId(String(data));
+		if (id !== null && id >= base && id < base + total) latencies.push(performance.now() - (scheduled[id - base] ?? 0));
 	};
 	for (const ws of pubs) ws.on("message", onMessage);
 	const start = await sync();

@@ -99,17 +99,13 @@ async function measure(
 		},
 		false,
 	);
-	// One `ack`, or an `acks` frame with one entry per write of the batch.
-	const ackPattern = new RegExp(`"clientId":"sidebar-${run}-(\\d+)","seq":(\\d+)`, "g");
+	const ackPattern = new RegExp(`"type":"ack","clientId":"sidebar-${run}-(\\d+)","seq":(\\d+)`);
 	ws.on("message", (data) => {
-		const text = String(data);
-		if (!/^\{"type":"acks?",/.test(text)) return;
-		const now = performance.now();
-		for (const match of text.matchAll(ackPattern)) {
-			const i = Number(match[1]);
-			ackAt[i] = now;
-			seqOf.set(i, Number(match[2]));
-		}
+		const match = ackPattern.exec(String(data));
+		if (!match) return;
+		const i = Number(match[1]);
+		ackAt[i] = performance.now();
+		seqOf.set(i, Number(match[2]));
 	});
 	const started = performance.now();
 	await sendOnSchedule(

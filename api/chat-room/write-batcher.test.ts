@@ -50,22 +50,6 @@ describe("send batching and idempotent sends", () => {
 		expect(frames.some((f) => f.type === "events" && f.events.length > 1)).toBe(true);
 	});
 
-	it("acks a burst with one frame per batch, each naming its writes in the order they were stored", async () => {
-		const room = await freshRoom();
-		const { socket } = await guestIn(room);
-		await socket.hello();
-		const burst = 40;
-		const clientIds = Array.from({ length: burst }, () => newClientId());
-		const before = socket.rawFrames.length;
-		for (const [i, clientId] of clientIds.entries()) socket.send(sendFrame(clientId, `burst ${i}`));
-		const acks = await socket.collect("ack", burst);
-		expect(acks.map((a) => a.clientId)).toEqual(clientIds);
-		expect(acks.map((a) => a.seq)).toEqual(Array.from({ length: burst }, (_, i) => i + 1));
-		const ackFrames = socket.rawFrames.slice(before).filter((f) => f.type === "ack" || f.type === "acks");
-		expect(ackFrames.length).toBeLessThan(burst / 4);
-		expect(ackFrames.some((f) => f.type === "acks" && f.acks.length > 1)).toBe(true);
-	});
-
 	it("acks with the stored seq, id and time, and the message carries the verified author", async () => {
 		const room = await freshRoom();
 		const { user, socket } = await guestIn(room);

@@ -1,7 +1,6 @@
 import { mentionsHere } from "../protocol/mentions";
 import {
-	type Ack,
-	acksFrame,
+	type AckFrame,
 	BATCH_WINDOW_MS,
 	type ErrorFrame,
 	eventsFrame,
@@ -28,7 +27,7 @@ export type QueuedWrite = { ws: WebSocket; attachment: SocketAttachment; frame: 
 type Queued = QueuedWrite & { resentBy: WebSocket[] };
 
 /** What one accepted write leads to: an ack for its senders, and the event it added, if any. */
-type Outcome = { ack: Ack; event: RoomEvent | null; notes?: MentionNote[] } | { refusal: ErrorFrame };
+type Outcome = { ack: AckFrame; event: RoomEvent | null; notes?: MentionNote[] } | { refusal: ErrorFrame };
 
 const rateLimited = (clientId: string, retryAfterMs: number): ErrorFrame => ({
 	type: "error",
@@ -150,19 +149,12 @@ export class WriteBatcher {
 		this.lastFlushAt = now;
 		const events: RoomEvent[] = [];
 		const notes: MentionNote[] = [];
-		const acks = new Map<WebSocket, Ack[]>();
-		const refusals: Array<[WebSocket, ErrorFrame]> = [];
+		const replies: Array<[WebSocket, AckFrame | ErrorFrame]> = [];
 		for (const write of batch) {
 			try {
 				const outcome = this.accept(write, now, addressing);
-				for (const ws of [write.ws, ...write.resentBy]) {
-					if ("refusal" in outcome) refusals.push([ws, outcome.refusal]);
-					else {
-						const list = acks.get(ws);
-						if (list) list.push(outcome.ack);
-						else acks.set(ws, [outcome.ack]);
-					}
-				}
+				const reply = "ack" in outcome ? outcome.ack : outcome.refusal;
+				for (const ws of [write.ws, ...write.resentBy]) replies.push([ws, reply]);
 				if ("event" in outcome && outcome.event) events.push(outcome.event);
 				if ("notes" in outcome && outcome.notes) notes.push(...outcome.notes);
 			} catch (error) {
@@ -179,9 +171,8 @@ export class WriteBatcher {
 		// One frame per socket for the whole batch: at fanout, the cost is per frame, not per byte.
 		if (events.length > 0) broadcastFrame(eventsFrame(events), this.peers());
 		// Acks after the batch's events: a writer then never holds seq N+1 before seq N, which its
-		// client would take for a gap and fetch over HTTP. One frame per socket for all of its acks.
-		for (const [ws, list] of acks) sendFrame(ws, acksFrame(list));
-		for (const [ws, refusal] of refusals) sendFrame(ws, refusal);
+		// client would take for a gap and fetch over HTTP.
+		for (const [ws, reply] of replies) sendFrame(ws, reply);
 		const roomId = batch[0]?.attachment.roomId;
 		if (events.length > 0 && roomId)
 			this.onStored(
@@ -262,7 +253,8 @@ export class WriteBatcher {
 	}
 }
 
-const ack = (clientId: string, seq: number, id: string, createdAt: number): Ack => ({
+const ack = (clientId: string, seq: number, id: string, createdAt: number): AckFrame => ({
+	type: "ack",
 	clientId,
 	seq,
 	id,

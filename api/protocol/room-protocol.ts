@@ -216,21 +216,13 @@ const EventsFrameSchema = v.object({
 	events: v.array(RoomEventSchema),
 });
 
-/** A write the room stored (or had stored before, for a resend): its clientId, and where it went. */
-const AckSchema = v.object({
+export const AckFrameSchema = v.object({
+	type: v.literal("ack"),
 	clientId: v.string(),
 	seq: SeqSchema,
 	id: v.string(),
 	createdAt: v.number(),
 });
-
-export const AckFrameSchema = v.object({ type: v.literal("ack"), ...AckSchema.entries });
-
-/**
- * A batch's acks for one socket, when it has more than one (protocol 6): a busy writer gets one
- * frame per batch, not one per message. Each send costs the room about what storing it does.
- */
-const AcksFrameSchema = v.object({ type: v.literal("acks"), acks: v.array(AckSchema) });
 
 export const ErrorFrameSchema = v.object({
 	type: v.literal("error"),
@@ -291,7 +283,6 @@ export const ServerMessageSchema = v.variant("type", [
 	WelcomeFrameSchema,
 	EventsFrameSchema,
 	AckFrameSchema,
-	AcksFrameSchema,
 	ErrorFrameSchema,
 	ResetFrameSchema,
 	PongFrameSchema,
@@ -307,14 +298,7 @@ export function eventsFrame(events: RoomEvent[]): ServerMessage {
 	return { type: "events", events };
 }
 export type WelcomeFrame = v.InferOutput<typeof WelcomeFrameSchema>;
-export type Ack = v.InferOutput<typeof AckSchema>;
 export type AckFrame = v.InferOutput<typeof AckFrameSchema>;
-
-/** The frame that carries one socket's acks from one batch. */
-export function acksFrame(acks: Ack[]): ServerMessage {
-	const [only] = acks;
-	return only && acks.length === 1 ? { type: "ack", ...only } : { type: "acks", acks };
-}
 export type ResetFrame = v.InferOutput<typeof ResetFrameSchema>;
 export type PresenceFrame = v.InferOutput<typeof PresenceFrameSchema>;
 export type PresenceDeltaFrame = v.InferOutput<typeof PresenceDeltaFrameSchema>;

@@ -83,13 +83,11 @@ export type Target = {
 	frame(id: number, text: string): string;
 	/** The idempotency key a frame with this id carries (Parlor only; raw targets have none). */
 	clientIdOf(id: number): string;
-	/** The ids a frame acknowledges to its sender: none when it is not an ack, several for a batch. */
-	ackIds(data: string): number[];
+	/** The id a frame acknowledges to its sender, or null when it is not an ack. */
+	ackId(data: string): number | null;
 };
 
-/** An `ack` frame, or an `acks` frame with one entry per write of the batch (protocol 6). */
-const PARLOR_ACKS = /^\{"type":"acks?",/;
-const PARLOR_ACKED = /"clientId":"bench-([0-9a-z]+)"/g;
+const PARLOR_ACK = /"type":"ack","clientId":"bench-([0-9a-z]+)"/;
 
 const clientIdOf = (id: number) => `bench-${id.toString(36).padStart(8, "0")}`;
 
@@ -105,8 +103,10 @@ export async function parlorTarget(baseUrl: string, room: string): Promise<Targe
 		openPublisher: () => openSocket(url, headers, false),
 		clientIdOf,
 		frame: (id, text) => `{"type":"send","clientId":"${clientIdOf(id)}","text":"${text}"}`,
-		ackIds: (data) =>
-			PARLOR_ACKS.test(data) ? Array.from(data.matchAll(PARLOR_ACKED), (m) => Number.parseInt(m[1] ?? "", 36)) : [],
+		ackId: (data) => {
+			const match = PARLOR_ACK.exec(data);
+			return match?.[1] ? Number.parseInt(match[1], 36) : null;
+		},
 	};
 }
 
@@ -118,9 +118,9 @@ export function rawTarget(name: string, wsUrl: string): Target {
 		clientIdOf: String,
 		frame: (_id, text) => text,
 		// Raw servers answer the sender with its own frame.
-		ackIds: (data) => {
+		ackId: (data) => {
 			const match = ID_PATTERN.exec(data);
-			return match?.[1] ? [Number(match[1])] : [];
+			return match?.[1] ? Number(match[1]) : null;
 		},
 	};
 }

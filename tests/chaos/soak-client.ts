@@ -299,17 +299,6 @@ export class SoakClient {
 		this.see([]);
 	}
 
-	private settleAck(ack: { clientId: string; seq: number }): void {
-		const i = this.outbox.findIndex((w) => w.clientId === ack.clientId);
-		const write = i >= 0 ? this.outbox[i] : undefined;
-		if (i >= 0) this.outbox.splice(i, 1);
-		if (write?.type === "send" || (!write && ack.clientId.includes("-m"))) {
-			this.record.acks.push({ clientId: ack.clientId, seq: ack.seq });
-		} else {
-			this.changeAcks.push({ clientId: ack.clientId, seq: ack.seq });
-		}
-	}
-
 	private receive(ws: WebSocket, raw: string): void {
 		const frame = parseServerMessage(raw);
 		if (!frame) {
@@ -327,12 +316,17 @@ export class SoakClient {
 			case "events":
 				this.see(frame.events);
 				return;
-			case "ack":
-				this.settleAck(frame);
+			case "ack": {
+				const i = this.outbox.findIndex((w) => w.clientId === frame.clientId);
+				const write = i >= 0 ? this.outbox[i] : undefined;
+				if (i >= 0) this.outbox.splice(i, 1);
+				if (write?.type === "send" || (!write && frame.clientId.includes("-m"))) {
+					this.record.acks.push({ clientId: frame.clientId, seq: frame.seq });
+				} else {
+					this.changeAcks.push({ clientId: frame.clientId, seq: frame.seq });
+				}
 				return;
-			case "acks":
-				for (const ack of frame.acks) this.settleAck(ack);
-				return;
+			}
 			case "reset":
 				this.latestSeen = Math.max(this.latestSeen, frame.latestSeq);
 				// Too far behind for a replay: fetch what is missing over HTTP, as the app does.

@@ -107,12 +107,7 @@ export class SeedClient {
 			headers: { cookie, origin: baseURL },
 		});
 		const frames: Array<{ type: string; clientId?: string; seq?: number; id?: string }> = [];
-		ws.on("message", (data) => {
-			const frame = JSON.parse(String(data));
-			// A batch's acks to one socket come as one `acks` frame; read them one by one.
-			if (frame.type === "acks") for (const ack of frame.acks) frames.push({ type: "ack", ...ack });
-			else frames.push(frame);
-		});
+		ws.on("message", (data) => frames.push(JSON.parse(String(data))));
 		await new Promise<void>((resolve, reject) => {
 			ws.once("open", () => resolve());
 			ws.once("error", reject);

@@ -12,10 +12,10 @@ type Closed = { code: number; reason: string };
 
 /**
  * A frame as tests read it: an `events` frame is read as one `message` per new message and one
- * `change` per change, in order; an `acks` frame as one `ack` per write; every other frame as it came.
+ * `change` per change, in order; every other frame as it came.
  */
 export type TestFrame =
-	| Exclude<ServerMessage, { type: "events" | "acks" }>
+	| Exclude<ServerMessage, { type: "events" }>
 	| { type: "message"; message: ChatMessage }
 	| { type: "change"; change: ChangeEvent };
 type FrameOf<T extends TestFrame["type"]> = Extract<TestFrame, { type: T }>;
@@ -52,7 +52,6 @@ export class RoomSocket {
 					this.frames.push(
 						e.kind === "create" ? { type: "message", message: e.message } : { type: "change", change: e },
 					);
-			else if (frame.type === "acks") for (const ack of frame.acks) this.frames.push({ type: "ack", ...ack });
 			else if (frame.type !== "presence" && frame.type !== "presence_delta" && frame.type !== "typing")
 				this.frames.push(frame);
 			this.wake?.();

@@ -102,13 +102,11 @@ export function createRoomSession(
 			setPresentTotal(delta.total);
 		},
 		onTyping: (user) => typingNotices.noticed(user),
-		onAcks: (acks) => {
-			// The stored events were broadcast just before their acks: show them before the optimistic copies go.
+		onAck: (ack) => {
+			// The stored event was broadcast just before its ack: show it before the optimistic copy goes.
 			live.flush();
-			for (const { clientId } of acks) {
-				if (outbox.get(clientId)) queue.stored(clientId);
-				else changeQueue.acked(clientId);
-			}
+			if (outbox.get(ack.clientId)) queue.stored(ack.clientId);
+			else changeQueue.acked(ack.clientId);
 		},
 		onError: (error) => {
 			if (error.code === "rate_limited") {

@@ -19,7 +19,7 @@ function handlers(alive: boolean) {
 		onWelcome: vi.fn(),
 		onEvents: vi.fn(),
 		onRole: vi.fn(),
-		onAcks: vi.fn(),
+		onAck: vi.fn(),
 		onError: vi.fn(),
 		onReset: vi.fn(),
 		onPresence: vi.fn(),
@@ -54,15 +54,6 @@ describe("RoomSocket", () => {
 		expect(h.onWelcome).toHaveBeenCalledOnce();
 		expect(states.at(-1)).toBe("open");
 		expect(socket.send({ type: "typing" })).toBe(true);
-		socket.close();
-	});
-
-	it("passes on a batch's acks, one frame or several, in the order they came", async () => {
-		const { socket, ws, h } = await connected();
-		const ack = (clientId: string, seq: number) => ({ clientId, seq, id: `ID${seq}`, createdAt: 1_000 + seq });
-		ws.receive({ type: "ack", ...ack("a", 3) });
-		ws.receive({ type: "acks", acks: [ack("b", 4), ack("c", 5)] });
-		expect(h.onAcks.mock.calls).toEqual([[[ack("a", 3)]], [[ack("b", 4), ack("c", 5)]]]);
 		socket.close();
 	});
 

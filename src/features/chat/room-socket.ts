@@ -1,6 +1,6 @@
 import ReconnectingWebSocket from "partysocket/ws";
 import {
-	type Ack,
+	type AckFrame,
 	type Author,
 	CLOSE_DISPLACED,
 	CLOSE_LEFT_ROOM,
@@ -29,8 +29,7 @@ export type RoomSocketHandlers = {
 	onEvents(events: RoomEvent[]): void;
 	/** The owner changed what this user may do here. */
 	onRole(role: Role): void;
-	/** Writes the room stored, in the order it stored them (one frame may carry several). */
-	onAcks(acks: Ack[]): void;
+	onAck(frame: AckFrame): void;
 	onError(frame: ErrorFrame): void;
 	onReset(frame: ResetFrame): void;
 	/** Who is in the room (once after `welcome`; at most PRESENCE_LIST_CAP names) and how many in all. */
@@ -208,13 +207,8 @@ export class RoomSocket {
 			case "role":
 				this.handlers.onRole(frame.role);
 				break;
-			case "ack": {
-				const { type: _, ...ack } = frame;
-				this.handlers.onAcks([ack]);
-				break;
-			}
-			case "acks":
-				this.handlers.onAcks(frame.acks);
+			case "ack":
+				this.handlers.onAck(frame);
 				break;
 			case "error":
 				this.handlers.onError(frame);
