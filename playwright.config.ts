@@ -45,6 +45,9 @@ export default defineConfig({
 			env: {
 				PARLOR_STATE_DIR: STATE_DIR,
 				CLOUDFLARE_CF_FETCH_ENABLED: "false",
+				// wrangler's local trace collector writes a span for every event and storage call to a
+				// Durable Object in the same process; Cloudflare runs that pipeline elsewhere (as the bench).
+				X_LOCAL_OBSERVABILITY: "false",
 				PARLOR_OAUTH_EMULATOR: EMULATOR_URL,
 				// A test build: OAuth emulator routing and the local mailbox included.
 				PARLOR_DEV_TOOLS: "1",
