@@ -159,6 +159,24 @@ export async function joinedRoomIds(db: Kysely<Database>, userId: string): Promi
 	return rows.map((row) => row.roomId);
 }
 
+/** D1 binds at most 100 values per query: room ids are asked this many at a time. */
+const IDS_PER_QUERY = 90;
+
+/** Which of `roomIds` the user is a member of now. */
+export async function joinedAmong(db: Kysely<Database>, userId: string, roomIds: string[]): Promise<Set<string>> {
+	const joined = new Set<string>();
+	for (let i = 0; i < roomIds.length; i += IDS_PER_QUERY) {
+		const rows = await db
+			.selectFrom("room_member")
+			.select("roomId")
+			.where("userId", "=", userId)
+			.where("roomId", "in", roomIds.slice(i, i + IDS_PER_QUERY))
+			.execute();
+		for (const row of rows) joined.add(row.roomId);
+	}
+	return joined;
+}
+
 /** How many rooms the user created since `since`, and when the oldest of them was made. */
 export async function roomsCreatedSince(db: Kysely<Database>, userId: string, since: number) {
 	const row = await db

@@ -186,6 +186,19 @@ describe("the user's inbox: a live sidebar without polling (issue 21)", () => {
 		again.ws.close();
 	});
 
+	it("does not keep watching a room the user left before a late watch of it arrived", async () => {
+		const { adaId, room, inbox } = await watchingRoom();
+		// Ada leaves (the row goes, then the room forgets her), while a watch sent from an older
+		// read of her rooms, like a join notice still on its way, is yet to reach the room.
+		await env.DB.prepare('DELETE FROM room_member WHERE "roomId" = ? AND "userId" = ?').bind(room, adaId).run();
+		await env.CHAT_ROOM.getByName(room).unwatchActivity(adaId);
+		const framesBefore = inbox.frames.length;
+		await env.USER_INBOX.getByName(adaId).watchRoom(adaId, room);
+		expect(await watchers(room)).toEqual([]);
+		expect(inbox.frames.slice(framesBefore).filter((f) => f.type === "rooms")).toEqual([]);
+		inbox.ws.close();
+	});
+
 	it("watches a room joined while the sidebar is online, and passes on read markers from other devices", async () => {
 		const [ada] = await signedIn();
 		const [bo] = await signedIn();

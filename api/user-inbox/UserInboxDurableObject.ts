@@ -5,7 +5,7 @@ import { sessionTag } from "../chat-room/socket-attachment";
 import { getDb } from "../db";
 import type { InboxServerMessage, RoomActivityNote } from "../protocol/inbox-protocol";
 import { CLOSE_SESSION_ENDED, PING_FRAME, PONG_FRAME } from "../protocol/room-protocol";
-import { joinedRoomIds } from "../rooms/room-directory";
+import { joinedAmong, joinedRoomIds } from "../rooms/room-directory";
 import { parseInboxConnection, readInboxConnection } from "./inbox-handshake";
 
 /** Rooms asked at once when a socket opens: a user in 500 rooms wakes them 25 at a time. */
@@ -54,7 +54,8 @@ export class UserInboxDurableObject extends DurableObject<Env> {
 	async watchRoom(userId: string, roomId: string): Promise<void> {
 		if (this.openSockets().length === 0) return;
 		const { latestSeq, latestN } = await roomStub(this.env, roomId).watchActivity(roomId, userId);
-		this.broadcast({ type: "rooms", rooms: [{ roomId, latestSeq, latestN }] });
+		const [still] = await this.onlyJoined(userId, [{ roomId, latestSeq, latestN }]);
+		if (still) this.broadcast({ type: "rooms", rooms: [still] });
 	}
 
 	/** RPC from the Worker after the user left a room (on any device). */
@@ -149,7 +150,31 @@ export class UserInboxDurableObject extends DurableObject<Env> {
 				else failed.push(roomId);
 			});
 		}
-		return { watched, failed };
+		return { watched: await this.onlyJoined(userId, watched), failed };
+	}
+
+	/**
+	 * The watched rooms the user is still in, after asking D1 again; the others are unwatched. A
+	 * leave lands in D1 and then unwatches the room, so a watch sent from an older read of the
+	 * user's rooms can reach the room after that unwatch, and would keep telling someone who left
+	 * how the room moves. Read after the watch, D1 shows the leave or the leave's unwatch is yet to come.
+	 */
+	private async onlyJoined<T extends { roomId: string }>(userId: string, watched: T[]): Promise<T[]> {
+		if (watched.length === 0) return watched;
+		let joined: Set<string>;
+		try {
+			joined = await joinedAmong(
+				getDb(this.env.DB),
+				userId,
+				watched.map((room) => room.roomId),
+			);
+		} catch (error) {
+			console.warn("inbox could not check the user's rooms again", error);
+			return watched;
+		}
+		const left = watched.filter((room) => !joined.has(room.roomId));
+		await Promise.allSettled(left.map((room) => roomStub(this.env, room.roomId).unwatchActivity(userId)));
+		return watched.filter((room) => joined.has(room.roomId));
 	}
 
 	private broadcast(frame: InboxServerMessage): number {
