@@ -16,12 +16,26 @@ function heldDelivery() {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
+/** Runs `body` inside a fresh room's Durable Object, with notes whose deliveries the test answers. */
+async function withNotes(
+	latest: { seq: number; n: number },
+	body: (
+		room: string,
+		notes: ActivityNotes,
+		sent: ReturnType<typeof heldDelivery>["sent"],
+		sql: SqlStorage,
+	) => Promise<void>,
+): Promise<void> {
+	const room = await freshRoom("notes");
+	await runInDurableObject(env.CHAT_ROOM.getByName(room), async (_instance, state) => {
+		const { sent, deliver } = heldDelivery();
+		await body(room, new ActivityNotes(state.storage.sql, () => latest, deliver, 0), sent, state.storage.sql);
+	});
+}
+
 describe("ActivityNotes (the room's side of the live sidebar)", () => {
 	it("drops a watcher whose inbox has no socket, but not one that watched again while the note was out", async () => {
-		const room = await freshRoom("notes");
-		await runInDurableObject(env.CHAT_ROOM.getByName(room), async (_instance, state) => {
-			const { sent, deliver } = heldDelivery();
-			const notes = new ActivityNotes(state.storage.sql, () => ({ seq: 7, n: 5 }), deliver, 0);
+		await withNotes({ seq: 7, n: 5 }, async (room, notes, sent, sql) => {
 			notes.watch(room, "gone");
 			notes.watch(room, "reloading");
 			notes.changed(room, [{ userId: "reloading", seq: 7 }]);
@@ -34,17 +48,14 @@ describe("ActivityNotes (the room's side of the live sidebar)", () => {
 			notes.watch(room, "reloading");
 			for (const s of sent) s.answer(false);
 			await settle();
-			const rows = state.storage.sql.exec<{ user_id: string }>("SELECT user_id FROM inbox_watchers").toArray();
+			const rows = sql.exec<{ user_id: string }>("SELECT user_id FROM inbox_watchers").toArray();
 			expect(rows.map((r) => r.user_id)).toEqual(["reloading"]);
 			expect(notes.watcherCount).toBe(1);
 		});
 	});
 
 	it("names the deleted messages that had mentioned a watcher in its next note, once", async () => {
-		const room = await freshRoom("notes");
-		await runInDurableObject(env.CHAT_ROOM.getByName(room), async (_instance, state) => {
-			const { sent, deliver } = heldDelivery();
-			const notes = new ActivityNotes(state.storage.sql, () => ({ seq: 9, n: 5 }), deliver, 0);
+		await withNotes({ seq: 9, n: 5 }, async (room, notes, sent) => {
 			notes.watch(room, "reader");
 			notes.changed(room, [], Date.now(), [
 				{ userId: "reader", seq: 4 },

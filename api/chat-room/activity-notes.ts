@@ -82,7 +82,10 @@ export class ActivityNotes {
 			this.mentions.set(userId, { count: (counted?.count ?? 0) + 1, latest: Math.max(counted?.latest ?? 0, seq) });
 		}
 		for (const { userId, seq } of gone) {
-			if (watchers.has(userId)) this.unmentions.set(userId, [...(this.unmentions.get(userId) ?? []), seq]);
+			if (!watchers.has(userId)) continue;
+			const seqs = this.unmentions.get(userId);
+			if (seqs) seqs.push(seq);
+			else this.unmentions.set(userId, [seq]);
 		}
 		if (this.timer) return;
 		this.timer = setTimeout(() => this.flush(), Math.max(0, this.lastSentAt + this.everyMs - now));
