@@ -1,6 +1,6 @@
 // Prints the benchmark tables (the README table is copied from this output).
 import type { FanoutResult } from "./fanout.ts";
-import type { IngestResult } from "./ingest.ts";
+import type { CpuStep, IngestResult } from "./ingest.ts";
 import type { HistoryLoadResult, RoomLoadResult } from "./load.ts";
 import type { ReconnectResult } from "./reconnect.ts";
 import type { ReplicationResult, SearchResult } from "./search.ts";
@@ -87,6 +87,24 @@ export function printTables(results: Json): void {
 				]),
 			)}\n`,
 		);
+		const cpu = results.ingestCpu as Array<{ target: string; perRate: Array<CpuStep & Spread> }> | undefined;
+		if (cpu) {
+			const rates = [...new Set(cpu.flatMap((t) => t.perRate.map((s) => s.rate)))].sort((a, b) => a - b);
+			const echo = cpu.find((t) => t.target === "bare DO, echo");
+			const at = (t: (typeof cpu)[number] | undefined, rate: number) => t?.perRate.find((s) => s.rate === rate);
+			console.log(
+				`Ingest, server CPU per message at fixed rates (µs, all the server's processes)\n${table(
+					["target", ...rates.flatMap((r) => [`at ${fmt(r)}/s`, "vs. echo"])],
+					cpu.map((t) => [
+						t.target,
+						...rates.flatMap((r) => [
+							withSpread(at(t, r)?.usPerMessage, at(t, r)),
+							ratio(at(t, r)?.usPerMessage, at(echo, r)?.usPerMessage),
+						]),
+					]),
+				)}\n`,
+			);
+		}
 		const parlor = ingest.find((r) => r.target === "Parlor");
 		if (parlor) {
 			console.log(

@@ -6,7 +6,7 @@ import { renderChart } from "./chart.ts";
 import { clientBench } from "./client.ts";
 import { fanout } from "./fanout.ts";
 import { measureHistory, NodeSqliteBaseline, seedPlainWorker } from "./history.ts";
-import { ingest, sendMarker } from "./ingest.ts";
+import { type CpuStep, cpuPerMessage, ingest, sendMarker } from "./ingest.ts";
 import { guestCookie, parlorTarget, rawTarget } from "./lib/room-clients.ts";
 import { seedParlorRoomFile } from "./lib/seed.ts";
 import { pinned, pinning, type Server, startBaselineWorker, startNodeWs, startParlor } from "./lib/servers.ts";
@@ -28,6 +28,13 @@ if (!process.env.PARLOR_BENCH_PINNED && pinning.includes("taskset")) {
 	const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, PARLOR_BENCH_PINNED: "1" } });
 	process.exit(r.status ?? 1);
 }
+
+/**
+ * Fixed rates for the ingest CPU figure: one every target sustains (the DO that commits each
+ * message tops out near 2,000/s), and one near Parlor's knee. A target is measured only at rates
+ * its own search passed.
+ */
+const CPU_RATES = [1_000, 4_000];
 
 const servers: Server[] = [];
 const results: Record<string, unknown> = {
@@ -107,6 +114,7 @@ async function main() {
 				: []),
 		];
 		const runs = targets.map(() => [] as Awaited<ReturnType<typeof ingest>>[]);
+		const cpuRuns = targets.map(() => [] as CpuStep[][]);
 		for (let round = 0; round < ROUNDS; round++) {
 			for (const [i, target] of targets.entries()) {
 				process.stdout.write(`ingest ${target.name} (run ${round + 1}/${ROUNDS})… `);
@@ -122,9 +130,19 @@ async function main() {
 				// Each target starts on an idle server: an overloaded step's leftover backlog would
 				// otherwise eat the next target's CPU (it once stalled a baseline's socket open for 20 s).
 				await restart();
+				const server = target.name === "Parlor" ? parlor : target.name === DEFERRED_COPY ? deferred : worker;
+				const rates = CPU_RATES.filter((rate) => rate <= (r.best?.ackedPerSec ?? 0));
+				if (server) cpuRuns[i]?.push(await cpuPerMessage(target, () => server.cpuMs(), rates, seconds));
 			}
 		}
 		results.ingest = runs.map((r) => medianRun(r, (x) => x.best?.ackedPerSec ?? 0));
+		results.ingestCpu = targets.map((target, i) => ({
+			target: target.name,
+			perRate: CPU_RATES.flatMap((rate) => {
+				const at = (cpuRuns[i] ?? []).flatMap((run) => run.filter((s) => s.rate === rate && s.drained));
+				return at.length > 0 ? [medianRun(at, (s) => s.usPerMessage)] : [];
+			}),
+		}));
 	}
 
 	if (only.has("history") && worker) {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { sleep } from "./stats.ts";
 
 const NODE = process.execPath;
@@ -12,8 +12,46 @@ export function pinned(cpus: string | null, command: string, args: string[]): [s
 
 export const pinning = hasTaskset ? "server on CPU 0, load generator on CPU 1 (taskset)" : "not pinned (no taskset)";
 
-export type Server = { url: string; stop(): Promise<void> };
+export type Server = {
+	url: string;
+	stop(): Promise<void>;
+	/** CPU time the server has used so far, in ms, all its processes counted; null off Linux. */
+	cpuMs(): number | null;
+};
 export type ParlorServer = Server & { stateDir: string; restart(): Promise<void> };
+
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim()) || 100;
+
+/**
+ * User + system CPU of a process and all its descendants (wrangler, then the workerd it starts),
+ * read from /proc: what serving the load cost, whichever thread or process did the work.
+ */
+function processTreeCpuMs(root: number | undefined): number | null {
+	if (root === undefined || !existsSync("/proc/self/stat")) return null;
+	const children = new Map<number, number[]>();
+	const ticks = new Map<number, number>();
+	for (const name of readdirSync("/proc")) {
+		if (!/^\d+$/.test(name)) continue;
+		try {
+			// The command name can hold spaces and parentheses: the fields start after the last ")".
+			const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+			const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+			const pid = Number(name);
+			const ppid = Number(fields[1]);
+			ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+			children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+		} catch {
+			// Exited while being read.
+		}
+	}
+	let total = 0;
+	const stack = [root];
+	for (let pid = stack.pop(); pid !== undefined; pid = stack.pop()) {
+		total += ticks.get(pid) ?? 0;
+		stack.push(...(children.get(pid) ?? []));
+	}
+	return (total * 1000) / CLOCK_TICKS;
+}
 
 async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
@@ -135,6 +173,7 @@ export async function startParlor(
 		url,
 		stateDir,
 		stop: () => stopper(child)(),
+		cpuMs: () => processTreeCpuMs(child.pid),
 		// Same build, same state: for writing rows into the room's SQLite file while it is stopped.
 		async restart() {
 			await stopper(child)();
@@ -177,6 +216,7 @@ export async function startBaselineWorker(
 	return {
 		url,
 		stop: () => stopper(child)(),
+		cpuMs: () => processTreeCpuMs(child.pid),
 		async restart() {
 			await stopper(child)();
 			child = launch();
@@ -190,5 +230,5 @@ export async function startNodeWs(port: number, cpus: string | null): Promise<Se
 	const child = start("node-ws", cpus, NODE, ["bench/baselines/node-ws-server.ts", String(port)], {});
 	const url = `http://127.0.0.1:${port}`;
 	await waitFor(`${url}/`, child, 15_000);
-	return { url, stop: stopper(child) };
+	return { url, stop: stopper(child), cpuMs: () => processTreeCpuMs(child.pid) };
 }
