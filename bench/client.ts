@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
 import { PROTOCOL_VERSION } from "../api/protocol/version.ts";
+import { SECURITY_HEADERS } from "../api/security-headers.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/chromium-args.ts";
 import { guestCookie, messageText, openSocket } from "./lib/room-clients.ts";
 import { seedRooms } from "./lib/seed.ts";
@@ -15,7 +16,7 @@ const BASELINE_HTML = readFileSync("bench/baselines/windowed-list.html", "utf8")
 );
 type Variant = "parlor" | "baseline";
 
-async function newContext(browser: Browser, baseUrl: string): Promise<BrowserContext> {
+async function newContext(browser: Browser, baseUrl: string, variant: Variant): Promise<BrowserContext> {
 	const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 	const cookie = await guestCookie(baseUrl);
 	await context.addCookies(
@@ -24,10 +25,18 @@ async function newContext(browser: Browser, baseUrl: string): Promise<BrowserCon
 			return { name: pair.slice(0, eq), value: pair.slice(eq + 1), url: baseUrl };
 		}),
 	);
-	// The baseline page is served on Parlor's origin, so it uses the same API, socket and cookies.
-	await context.route("**/__bench/windowed*", (route) =>
-		route.fulfill({ contentType: "text/html", body: BASELINE_HTML }),
-	);
+	// The baseline page is served on Parlor's origin, so it uses the same API, socket and cookies,
+	// and it carries the headers every page there gets (api/security-headers.ts; not the CSP, which
+	// would refuse its inline script). Cross-Origin-Opener-Policy among them makes Chromium swap the
+	// new tab's first renderer for a fresh process: about 350 ms here, which the bare page skipped
+	// (first row at 230–290 ms without the headers, 540–650 ms with them, in a probe).
+	// Only its context routes: any route turns the browser's HTTP cache off for the whole context
+	// and sends every request through Playwright, so Parlor's returning visitor would fetch all of
+	// its page's files again, one interception each (it did, until 2026-12-02 "afternoon").
+	if (variant === "baseline")
+		await context.route("**/__bench/windowed*", (route) =>
+			route.fulfill({ contentType: "text/html", body: BASELINE_HTML, headers: { ...SECURITY_HEADERS } }),
+		);
 	return context;
 }
 
@@ -321,7 +330,7 @@ export async function clientBench(parlor: ParlorServer, quick: boolean) {
 	try {
 		for (const variant of ["parlor", "baseline"] as const) {
 			process.stdout.write(`client ${variant}… `);
-			const context = await newContext(browser, base);
+			const context = await newContext(browser, base, variant);
 			const paint = await firstPaint(context, variant, base, "bench-client-1k", quick ? 3 : 7);
 			out[variant].firstPaintMs = paint.warmMs;
 			out[variant].firstPaintColdMs = paint.coldMs;
