@@ -29,7 +29,7 @@ async function newContext(browser: Browser, baseUrl: string, variant: Variant): 
 	// and it carries the headers every page there gets (api/security-headers.ts; not the CSP, which
 	// would refuse its inline script). Cross-Origin-Opener-Policy among them makes Chromium swap the
 	// new tab's first renderer for a fresh process: about 350 ms here, which the bare page skipped
-	// (first row at 230–290 ms without the headers, 540–650 ms with them, in a probe).
+	// (first row at 230–375 ms without the headers, 543–652 ms with them, in a probe).
 	// Only its context routes: any route turns the browser's HTTP cache off for the whole context
 	// and sends every request through Playwright, so Parlor's returning visitor would fetch all of
 	// its page's files again, one interception each (it did, until 2026-12-02 "afternoon").

@@ -117,9 +117,10 @@ export async function ingest(
 export type CpuStep = { rate: number; usPerMessage: number; p99: number; drained: boolean };
 
 /**
- * Server CPU per acked message at fixed rates, all of the server's processes counted: what one
- * durable, acked message costs beyond what the runtime spends moving a frame in and one out (the
- * echo DO's figure). Only meaningful below a target's knee, so the caller passes rates it sustains.
+ * Server CPU per message at fixed rates, all of the server's processes counted: what one durable,
+ * acked message costs in all, to set beside what the runtime spends moving a frame in and one out
+ * (the echo DO's figure). Only meaningful below a target's knee, so the caller passes rates it
+ * sustains (and keeps only steps that drained).
  */
 export async function cpuPerMessage(
 	target: Target,
