@@ -143,6 +143,37 @@ export class SeedClient {
 		});
 	}
 
+	/**
+	 * A busy room: `count` messages at `perSecond`, every fourth a reply to a recent one and every
+	 * second followed by a reaction on one of the newest, so rows grow after they are drawn. Waits
+	 * until every write is acked; returns the last message's text.
+	 */
+	async burst(count: number, perSecond: number): Promise<string> {
+		const acked = () => this.frames.filter((f) => f.type === "ack" && f.id).map((f) => f.id as string);
+		const ids: string[] = [];
+		const started = performance.now();
+		for (let i = 0; i < count; i++) {
+			const wait = started + (i * 1000) / perSecond - performance.now();
+			if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+			const recent = acked().slice(-10);
+			const clientId = crypto.randomUUID();
+			ids.push(clientId);
+			const replyTo = i % 4 === 0 ? recent[0] : undefined;
+			this.ws.send(JSON.stringify({ type: "send", clientId, text: `burst ${i + 1}`, ...(replyTo ? { replyTo } : {}) }));
+			const target = recent.at(-1 - (i % 5));
+			if (i % 2 === 0 && target) {
+				const reactionId = crypto.randomUUID();
+				ids.push(reactionId);
+				this.ws.send(JSON.stringify({ type: "react", clientId: reactionId, messageId: target, emoji: "🎉", on: true }));
+			}
+		}
+		const wanted = new Set(ids);
+		await this.waitFor(
+			() => this.frames.filter((f) => f.type === "ack" && f.clientId && wanted.has(f.clientId)).length === ids.length,
+		);
+		return `burst ${count}`;
+	}
+
 	close(): void {
 		this.ws.close();
 	}

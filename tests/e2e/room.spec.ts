@@ -51,6 +51,23 @@ test.describe("the room", () => {
 		await expect(messageRow(a, "hello from B")).toHaveCount(1);
 	});
 
+	test("A, reading at the bottom of a busy room whose rows grow with replies and reactions, still sees the newest message", async ({
+		browser,
+	}) => {
+		const room = freshRoom();
+		const seeder = await seeded(room, 60);
+		const a = await guestInRoom(browser, room);
+		await expect(messageRow(a, "seed message 60")).toBeVisible();
+		await settledAtBottom(a);
+
+		// 200 messages/s for 6 s: the list used to stop following here, far above the end, with
+		// the reader never having scrolled.
+		const last = await seeder.burst(1200, 200);
+		await expect(messageRow(a, last)).toBeInViewport();
+		await expect.poll(() => distanceFromBottom(a)).toBeLessThanOrEqual(2);
+		seeder.close();
+	});
+
 	test("A, scrolled up, is not moved by new messages and gets a button to jump to them", async ({ browser }) => {
 		const room = freshRoom();
 		const seeder = await seeded(room, 80);

@@ -1,5 +1,5 @@
 import { createVirtualizer } from "@tanstack/solid-virtual";
-import { createEffect, createMemo, createSignal, For, on, onMount, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import { sameKeys } from "../../same-keys";
 import type { ChatRow } from "./chat-rows";
 import { MessageRow } from "./MessageRow";
@@ -50,6 +50,11 @@ export function MessageList(props: {
 	// list, still at the top while that scroll runs, would load (and anchor to) old history.
 	const [settled, setSettled] = createSignal(false);
 
+	/** The room's live end, not a window opened at a message (a permalink), which is not followed. */
+	const atLiveEnd = () => props.anchorSeq === null || props.anchorSeq === undefined;
+	/** The frame `keepAtEnd` waits for, if one is pending. */
+	let keepFrame = 0;
+
 	// The virtualizer asks for every row's key and estimate each time it re-lays out (once per
 	// measured row): reading them from a plain array, taken when it reads the count, keeps that
 	// loop cheap for a 100k-message history instead of going through the props proxy per row.
@@ -68,10 +73,7 @@ export function MessageList(props: {
 		initialRect: { width: window.innerWidth, height: window.innerHeight },
 		// A room opens at its newest messages: laid out from the end at once, its first render is
 		// the rows that will show, not the page's oldest (rendered, then replaced by scrollToEnd).
-		initialOffset: () =>
-			props.anchorSeq === null || props.anchorSeq === undefined
-				? props.rows.reduce((sum, row) => sum + estimateSize(row), 0)
-				: 0,
+		initialOffset: () => (atLiveEnd() ? props.rows.reduce((sum, row) => sum + estimateSize(row), 0) : 0),
 		// A new row is measured by the ResizeObserver, which reports its size after layout and before
 		// the frame paints, for all new rows at once. The default reads offsetHeight when a row
 		// mounts, forcing one layout per row: in a busy room that was a fifth of the page's time.
@@ -84,7 +86,7 @@ export function MessageList(props: {
 		// Following new rows is for the room's live end. A window opened at a message keeps that
 		// message where it is: newer pages and live messages are appended below it, not followed.
 		get followOnAppend() {
-			return props.anchorSeq === null || props.anchorSeq === undefined;
+			return atLiveEnd();
 		},
 		scrollEndThreshold: END_THRESHOLD,
 		overscan: 8,
@@ -92,10 +94,27 @@ export function MessageList(props: {
 			if (!atEnd() || !settled()) {
 				if (instance.isAtEnd()) reachedEnd();
 			}
+			keepAtEnd();
 			maybeLoadOlder();
 			maybeLoadNewer();
 		},
 	});
+
+	/**
+	 * The virtualizer follows an append only from within its threshold of the end. In a busy room
+	 * rows at the bottom keep growing (reactions, replies) while a follow scroll is still landing,
+	 * and once an append finds the list short of the end, no later one is followed, though the
+	 * reader never scrolled. A reader who has not moved up is brought back to the end, at
+	 * most once a frame; the check waits for the frame so a scroll up is known by then (`onScroll`).
+	 */
+	function keepAtEnd() {
+		if (keepFrame !== 0 || !settled() || !atEnd() || !atLiveEnd()) return;
+		keepFrame = requestAnimationFrame(() => {
+			keepFrame = 0;
+			if (atEnd() && atLiveEnd() && !virtualizer.isAtEnd()) virtualizer.scrollToEnd();
+		});
+	}
+	onCleanup(() => cancelAnimationFrame(keepFrame));
 
 	function reachedEnd() {
 		setAtEnd(true);
