@@ -118,19 +118,15 @@ async function main() {
 		for (let round = 0; round < ROUNDS; round++) {
 			for (const [i, target] of targets.entries()) {
 				process.stdout.write(`ingest ${target.name} (run ${round + 1}/${ROUNDS})… `);
-				const restart = () =>
-					target.name === "Parlor"
-						? parlor.restart()
-						: target.name === DEFERRED_COPY
-							? (deferred?.restart() ?? Promise.resolve())
-							: (worker?.restart() ?? Promise.resolve());
+				// The server behind this target: restarted by the search and metered for CPU.
+				const server = target.name === "Parlor" ? parlor : target.name === DEFERRED_COPY ? deferred : worker;
+				const restart = () => server?.restart() ?? Promise.resolve();
 				const r = await ingest(target, 500, 16_000, seconds, refine, restart);
 				console.log(r.best ? `${r.best.ackedPerSec}/s p99 ${r.best.p99} ms (${r.limitedBy})` : `none (${r.limitedBy})`);
 				runs[i]?.push(r);
 				// Each target starts on an idle server: an overloaded step's leftover backlog would
 				// otherwise eat the next target's CPU (it once stalled a baseline's socket open for 20 s).
 				await restart();
-				const server = target.name === "Parlor" ? parlor : target.name === DEFERRED_COPY ? deferred : worker;
 				const rates = CPU_RATES.filter((rate) => rate <= (r.best?.ackedPerSec ?? 0));
 				if (server) cpuRuns[i]?.push(await cpuPerMessage(target, () => server.cpuMs(), rates, seconds));
 			}
