@@ -31,44 +31,6 @@ function assetSecurityHeaders(extraImageOrigin?: string): Plugin {
 	};
 }
 
-/**
- * `<link rel="modulepreload">` for the route chunks a first screen needs (the signed-in shell, a
- * room, the sign-in page) and everything they import: without it the browser learns of them only
- * after the entry chunk has run, one round trip later.
- */
-function preloadRouteChunks(): Plugin {
-	const firstScreen = /src\/routes\/(_authed|_authed\/rooms\.\$roomId|sign-in)\.tsx\?tsr-split=component/;
-	return {
-		name: "parlor-preload-route-chunks",
-		apply: "build",
-		transformIndexHtml: {
-			order: "post",
-			handler(html, ctx) {
-				const bundle = ctx.bundle;
-				if (!bundle) return;
-				const files = new Set<string>();
-				const add = (fileName: string) => {
-					const chunk = bundle[fileName];
-					if (chunk?.type !== "chunk" || files.has(fileName)) return;
-					files.add(fileName);
-					for (const imported of chunk.imports) add(imported);
-				};
-				for (const chunk of Object.values(bundle))
-					if (chunk.type === "chunk" && chunk.facadeModuleId && firstScreen.test(chunk.facadeModuleId))
-						add(chunk.fileName);
-				// The entry and what it imports are in the page already.
-				return [...files]
-					.filter((file) => !html.includes(file))
-					.map((file) => ({
-						tag: "link",
-						attrs: { rel: "modulepreload", crossorigin: true, href: `/${file}` },
-						injectTo: "head" as const,
-					}));
-			},
-		},
-	};
-}
-
 export default defineConfig(({ command }) => ({
 	// The development tools (OAuth emulator routing, local mailbox) are in `vite dev` and in test
 	// builds (PARLOR_DEV_TOOLS=1), never in a plain `vite build`: there the constant is false and
@@ -76,9 +38,11 @@ export default defineConfig(({ command }) => ({
 	define: { __PARLOR_DEV_TOOLS__: JSON.stringify(command === "serve" || process.env.PARLOR_DEV_TOOLS === "1") },
 	plugins: [
 		assetSecurityHeaders(oauthEmulator),
-		preloadRouteChunks(),
 		tailwindcss(),
-		tanstackRouter({ target: "solid", autoCodeSplitting: true }),
+		// No route chunks: a first screen needs the shell, a room and (signed out) the sign-in page,
+		// so every visitor loaded nearly all of them anyway, 13 files in all. Split, the router waited
+		// for the room's chunk before it rendered, and the first row showed about 175 ms later.
+		tanstackRouter({ target: "solid", autoCodeSplitting: false }),
 		solid(),
 		cloudflare({
 			persistState: stateDir ? { path: stateDir } : true,
