@@ -158,8 +158,10 @@ async function framesUnderLoad(
 			lastSeq,
 			{ timeout: 15_000 },
 		)
-		.catch(() => {
-			throw new Error(`the page never showed seq ${lastSeq}: it is not receiving live messages`);
+		.catch(async () => {
+			throw new Error(
+				`the page never showed seq ${lastSeq}: it is not receiving live messages, or its list stopped following (${await listState(page)})`,
+			);
 		});
 	const gaps = frames.slice(1).map((t, i) => t - (frames[i] ?? t));
 	const elapsed = ((frames.at(-1) ?? 0) - (frames[0] ?? 0)) / 1000;
@@ -169,6 +171,23 @@ async function framesUnderLoad(
 		longFrames: gaps.filter((g) => g > 50).length,
 		worstFrameMs: round(Math.max(...gaps), 1),
 	};
+}
+
+/** What a list that stopped showing new messages looked like: enough to tell a dead socket from a list left behind. */
+async function listState(page: Page): Promise<string> {
+	return page
+		.evaluate(() => {
+			const list =
+				document.querySelector<HTMLElement>('[data-testid="message-scroller"]') ?? document.querySelector("#scroller");
+			if (!list) return "no list";
+			const seqs = [...list.querySelectorAll<HTMLElement>("[data-seq]")].map((el) => Number(el.dataset.seq));
+			const below = list.scrollHeight - list.scrollTop - list.clientHeight;
+			const jump = [...document.querySelectorAll("button")].find((b) =>
+				/Jump to present|new message/.test(b.textContent ?? ""),
+			);
+			return `rows seq ${Math.min(...seqs)}–${Math.max(...seqs)}, ${Math.round(below)} px below the view, jump button ${jump ? `"${jump.textContent}"` : "absent"}`;
+		})
+		.catch((error: unknown) => `state unreadable: ${String(error)}`);
 }
 
 async function heapMb(page: Page): Promise<number> {
