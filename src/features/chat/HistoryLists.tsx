@@ -3,7 +3,7 @@ import type { Author, ChatMessage } from "../../../api/protocol/room-protocol";
 import { ApiRequestError } from "../../api-request";
 import { Button } from "../../components/ui/Button";
 import type { ChangeFrame } from "./change-queue";
-import { buildRows, type ChatRow, keepUnchangedRows } from "./chat-rows";
+import { buildRows, RowCache } from "./chat-rows";
 import { MessageList } from "./MessageList";
 import type { MessageActions } from "./message-actions";
 import { flattenMessages } from "./message-cache";
@@ -61,13 +61,14 @@ export function LiveList(
 	},
 ) {
 	const history = props.history.query;
-	const rows = createMemo<ChatRow[]>((previous) =>
-		keepUnchangedRows(
-			buildRows(foldPending(props.messages, props.changes, props.me), props.pending, props.me, {
-				olderToLoad: history.hasPreviousPage,
-				unreadAfter: props.unreadAfter,
-			}),
-			previous,
+	const cache = new RowCache();
+	const rows = createMemo(() =>
+		buildRows(
+			foldPending(props.messages, props.changes, props.me),
+			props.pending,
+			props.me,
+			{ olderToLoad: history.hasPreviousPage, unreadAfter: props.unreadAfter },
+			cache,
 		),
 	);
 	return (
@@ -110,10 +111,14 @@ export function WindowList(props: ListProps & { roomId: string; seq: number; onP
 	const view = createRoomWindow(props.roomId, props.seq);
 	const query = view.query;
 	const messages = createMemo(() => flattenMessages(view.data()));
-	const rows = createMemo<ChatRow[]>((previous) =>
-		keepUnchangedRows(
-			buildRows(foldPending(messages(), props.changes, props.me), [], props.me, { olderToLoad: query.hasPreviousPage }),
-			previous,
+	const cache = new RowCache();
+	const rows = createMemo(() =>
+		buildRows(
+			foldPending(messages(), props.changes, props.me),
+			[],
+			props.me,
+			{ olderToLoad: query.hasPreviousPage },
+			cache,
 		),
 	);
 	const gone = () => query.error instanceof ApiRequestError && query.error.status === 404;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { ChatMessage } from "../../../api/protocol/room-protocol";
-import { buildRows, keepUnchangedRows, rowKey } from "./chat-rows";
+import { buildRows, RowCache, rowKey } from "./chat-rows";
 import { testMessage } from "./message-fixtures";
 import type { OutboxEntry } from "./outbox";
 import { dayLabel, shortTime } from "./relative-time";
@@ -126,20 +126,46 @@ describe("times", () => {
 	});
 });
 
-describe("keepUnchangedRows", () => {
-	it("keeps the previous object of every unchanged row and the new object of a changed one", () => {
+describe("buildRows with a cache", () => {
+	it("keeps the earlier object of every unchanged row and makes a new one for a changed one", () => {
+		const cache = new RowCache();
 		const first = msg(ada, at(22, 9, 0));
 		const second = msg(ada, at(22, 9, 1));
-		const before = buildRows([first], [], ada);
-		const after = keepUnchangedRows(buildRows([first, second], [], ada), before);
+		const before = buildRows([first], [], ada, {}, cache);
+		const after = buildRows([first, second], [], ada, {}, cache);
 		expect(after.map((r) => r.key)).toEqual(buildRows([first, second], [], ada).map((r) => r.key));
 		expect(after[0]).toBe(before[0]);
 		expect(after[1]).toBe(before[1]);
-		expect(after[2]).not.toBe(undefined);
+		expect(after[2]).toMatchObject({ kind: "message", message: second, grouped: true });
 		const edited = { ...first, text: "edited" };
-		const changed = keepUnchangedRows(buildRows([edited, second], [], ada), after);
+		const changed = buildRows([edited, second], [], ada, {}, cache);
 		expect(changed[1]).not.toBe(after[1]);
 		expect(changed[1]).toMatchObject({ kind: "message", message: { text: "edited" } });
 		expect(changed[2]).toBe(after[2]);
+	});
+
+	it("makes a new row when only the grouping of an unchanged message changes", () => {
+		const cache = new RowCache();
+		const second = msg(ada, at(22, 9, 1));
+		const alone = buildRows([second], [], ada, {}, cache);
+		const first = msg(ada, at(22, 9, 0));
+		const grouped = buildRows([first, second], [], ada, {}, cache);
+		expect(alone[1]).toMatchObject({ message: second, grouped: false });
+		expect(grouped[2]).toMatchObject({ message: second, grouped: true });
+		expect(grouped[2]).not.toBe(alone[1]);
+		expect(grouped[0]).toBe(alone[0]);
+	});
+
+	it("keeps an unsent message's row until it changes, and drops it once its stored copy is in", () => {
+		const cache = new RowCache();
+		const stored = msg(ada, at(22, 9, 0));
+		const entry: OutboxEntry = { clientId: "c-unsent", text: "on its way", createdAt: at(22, 9, 1), status: "queued" };
+		const one = buildRows([stored], [entry], ada, {}, cache);
+		const two = buildRows([stored], [entry], ada, {}, cache);
+		expect(two[2]).toMatchObject({ kind: "pending", entry });
+		expect(two[2]).toBe(one[2]);
+		const echoed = testMessage(++seq, { id: `id${seq}`, author: ada, clientId: "c-unsent", createdAt: at(22, 9, 1) });
+		const three = buildRows([stored, echoed], [entry], ada, {}, cache);
+		expect(three.filter((r) => r.key === rowKey(ada.id, "c-unsent"))).toMatchObject([{ kind: "message" }]);
 	});
 });

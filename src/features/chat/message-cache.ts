@@ -215,15 +215,40 @@ function appendNewer(data: HistoryData, incoming: ChatMessage[]): HistoryData | 
 	return { ...data, pages };
 }
 
-/** Every cached message once, ascending by `seq` (pages may overlap after a refetch). */
+/** Message arrays of pages already seen to ascend strictly by seq (a page's array is never changed in place). */
+const ascendingPages = new WeakSet<ChatMessage[]>();
+
+function ascends(messages: ChatMessage[]): boolean {
+	if (ascendingPages.has(messages)) return true;
+	for (let i = 1; i < messages.length; i++)
+		if ((messages[i - 1] as ChatMessage).seq >= (messages[i] as ChatMessage).seq) return false;
+	ascendingPages.add(messages);
+	return true;
+}
+
+/**
+ * Every cached message once, ascending by `seq` (pages may overlap after a refetch). Run for every
+ * live message and every older page: when the pages follow one another, as they nearly always do,
+ * it only checks where they meet and copies, without sorting (10 ms with 100k messages before).
+ */
 export function flattenMessages(data: HistoryData | undefined): ChatMessage[] {
 	if (!data) return [];
+	let newest = Number.NEGATIVE_INFINITY;
+	let inOrder = true;
+	for (const page of data.pages) {
+		const first = page.messages[0];
+		if (!first) continue;
+		if (first.seq <= newest || !ascends(page.messages)) {
+			inOrder = false;
+			break;
+		}
+		newest = (page.messages[page.messages.length - 1] as ChatMessage).seq;
+	}
+	// `concat` copies each page's array whole, natively: a loop over the messages took 4 ms at 100k.
+	if (inOrder) return ([] as ChatMessage[]).concat(...data.pages.map((page) => page.messages));
 	const out: ChatMessage[] = [];
 	let last = Number.NEGATIVE_INFINITY;
-	const all = data.pages.flatMap((p) => p.messages);
-	const sorted = all.every((m, i) => i === 0 || (all[i - 1]?.seq ?? 0) < m.seq)
-		? all
-		: [...all].sort((a, b) => a.seq - b.seq);
+	const sorted = data.pages.flatMap((p) => p.messages).sort((a, b) => a.seq - b.seq);
 	for (const m of sorted) {
 		if (m.seq === last) continue;
 		out.push(m);
