@@ -68,6 +68,27 @@ test.describe("the room", () => {
 		seeder.close();
 	});
 
+	test("A, at the bottom of a busy room, leaves it with one wheel step and is not pulled back", async ({ browser }) => {
+		const room = freshRoom();
+		const seeder = await seeded(room, 60);
+		const a = await guestInRoom(browser, room);
+		await expect(messageRow(a, "seed message 60")).toBeVisible();
+		await settledAtBottom(a);
+		await a.getByTestId("message-scroller").hover();
+
+		// 200 messages/s for 4 s; a second in, one wheel step up. The browser plays the step over
+		// several frames, and each frame's follow scroll used to cancel it while it was still within
+		// the 48 px that count as "at the end" (so at 100 msg/s and more the reader could not leave).
+		const burst = seeder.burst(800, 200);
+		await a.waitForTimeout(1_000);
+		await a.mouse.wheel(0, -100);
+		const last = await burst;
+		await expect(a.getByRole("button", { name: /new messages ↓/ })).toBeVisible();
+		await expect(messageRow(a, last)).not.toBeInViewport();
+		expect(await distanceFromBottom(a)).toBeGreaterThan(200);
+		seeder.close();
+	});
+
 	test("A, scrolled up, is not moved by new messages and gets a button to jump to them", async ({ browser }) => {
 		const room = freshRoom();
 		const seeder = await seeded(room, 80);

@@ -8,6 +8,8 @@ import { captureReadingPosition, holdReadingPosition, type ReadingPosition } fro
 
 /** Within this many px of the end, the list is at the end. */
 const END_THRESHOLD = 48;
+/** After the reader turns the wheel up (or presses a key that scrolls up), the end is not re-entered for this long. */
+const READER_SCROLL_MS = 250;
 
 /** Rows this close to the top (or, in a window, the bottom) load the next page before the reader hits the edge. */
 const LOAD_OLDER_WITHIN = 3;
@@ -54,6 +56,15 @@ export function MessageList(props: {
 	const atLiveEnd = () => props.anchorSeq === null || props.anchorSeq === undefined;
 	/** The frame `keepAtEnd` waits for, if one is pending. */
 	let keepFrame = 0;
+	/**
+	 * When the reader last turned the wheel up or pressed a key that scrolls up. The browser plays
+	 * a wheel step over several frames; in a room taking 100 messages a second the next follow
+	 * scroll cancelled it while it was still within the end's 48 px, and the reader could not
+	 * scroll up at all. So the intent is taken at once: the list leaves the end, stops following,
+	 * and does not count itself back at the end until the step has played.
+	 */
+	let readerUpAt = Number.NEGATIVE_INFINITY;
+	const goingUp = () => performance.now() - readerUpAt < READER_SCROLL_MS;
 
 	// The virtualizer asks for every row's key and estimate each time it re-lays out (once per
 	// measured row): reading them from a plain array, taken when it reads the count, keeps that
@@ -86,13 +97,13 @@ export function MessageList(props: {
 		// Following new rows is for the room's live end. A window opened at a message keeps that
 		// message where it is: newer pages and live messages are appended below it, not followed.
 		get followOnAppend() {
-			return atLiveEnd();
+			return atLiveEnd() && atEnd();
 		},
 		scrollEndThreshold: END_THRESHOLD,
 		overscan: 8,
 		onChange: (instance) => {
 			if (!atEnd() || !settled()) {
-				if (instance.isAtEnd()) reachedEnd();
+				if (instance.isAtEnd() && !goingUp()) reachedEnd();
 			}
 			keepAtEnd();
 			maybeLoadOlder();
@@ -135,8 +146,9 @@ export function MessageList(props: {
 		const movedUp = top < lastScrollTop - 1;
 		lastScrollTop = top;
 		const distance = virtualizer.getTotalSize() - top - (virtualizer.scrollRect?.height ?? 0);
-		if (distance <= END_THRESHOLD) reachedEnd();
-		else if (movedUp && atEnd() && leftTheEnd()) setAtEnd(false);
+		if (distance <= END_THRESHOLD) {
+			if (!goingUp()) reachedEnd();
+		} else if (movedUp && atEnd() && leftTheEnd()) setAtEnd(false);
 	}
 
 	/**
@@ -236,6 +248,20 @@ export function MessageList(props: {
 		scrollElement?.addEventListener("scroll", () => {
 			onScroll();
 			if (props.loadingOlder && !holding) readingPosition = capture();
+		});
+		const readerUp = () => {
+			readerUpAt = performance.now();
+			if (atEnd() && settled()) setAtEnd(false);
+		};
+		scrollElement?.addEventListener(
+			"wheel",
+			(event) => {
+				if (event.deltaY < 0) readerUp();
+			},
+			{ passive: true },
+		);
+		scrollElement?.addEventListener("keydown", (event) => {
+			if (["ArrowUp", "PageUp", "Home"].includes(event.key) || (event.key === " " && event.shiftKey)) readerUp();
 		});
 	});
 
