@@ -65,6 +65,10 @@ export function MessageList(props: {
 	 */
 	let readerUpAt = Number.NEGATIVE_INFINITY;
 	const goingUp = () => performance.now() - readerUpAt < READER_SCROLL_MS;
+	function readerUp() {
+		readerUpAt = performance.now();
+		if (atEnd() && settled()) setAtEnd(false);
+	}
 
 	// The virtualizer asks for every row's key and estimate each time it re-lays out (once per
 	// measured row): reading them from a plain array, taken when it reads the count, keeps that
@@ -94,8 +98,9 @@ export function MessageList(props: {
 			const index = instance.indexFromElement(element);
 			return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? estimateSize(layoutRows[index]);
 		},
-		// Following new rows is for the room's live end. A window opened at a message keeps that
-		// message where it is: newer pages and live messages are appended below it, not followed.
+		// Following new rows is for the room's live end, while the reader is at it. A window opened
+		// at a message keeps that message where it is: newer pages and live messages are appended
+		// below it, not followed.
 		get followOnAppend() {
 			return atLiveEnd() && atEnd();
 		},
@@ -249,10 +254,7 @@ export function MessageList(props: {
 			onScroll();
 			if (props.loadingOlder && !holding) readingPosition = capture();
 		});
-		const readerUp = () => {
-			readerUpAt = performance.now();
-			if (atEnd() && settled()) setAtEnd(false);
-		};
+		// Passive, so a wheel step is never held up by the list (Solid's onWheel would not be).
 		scrollElement?.addEventListener(
 			"wheel",
 			(event) => {
@@ -260,9 +262,6 @@ export function MessageList(props: {
 			},
 			{ passive: true },
 		);
-		scrollElement?.addEventListener("keydown", (event) => {
-			if (["ArrowUp", "PageUp", "Home"].includes(event.key) || (event.key === " " && event.shiftKey)) readerUp();
-		});
 	});
 
 	// Reading at the bottom means everything is seen; scrolled up, newer messages are counted.
@@ -315,6 +314,7 @@ export function MessageList(props: {
 
 	/** End reaches the very bottom; arrow keys move between messages (each shows its time and, later, actions). */
 	function onKeyDown(event: KeyboardEvent) {
+		if (["ArrowUp", "PageUp", "Home"].includes(event.key) || (event.key === " " && event.shiftKey)) readerUp();
 		if (event.key === "End") {
 			event.preventDefault();
 			toPresent();
